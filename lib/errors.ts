@@ -1,0 +1,28 @@
+/**
+ * Errors with machine-readable codes, so callers can branch on `err.code` rather than on messages.
+ * @packageDocumentation
+ */
+
+/** Codes that sloppy's own errors carry. Native errors add ERR_CUDA and ERR_NATIVE. */
+export type SloppyErrorCode =
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_OUT_OF_BOUNDS'
+  | 'ERR_UNKNOWN_OPTION'
+  | 'ERR_UNKNOWN_MODEL'
+  | 'ERR_CUDA_UNAVAILABLE'
+  | 'ERR_NONFINITE'
+  | 'ABORT_ERR';
+
+/** An error raised by sloppy; `code` says what kind, `details` holds structured context where useful. */
+export class SloppyError extends Error {
+  readonly code: SloppyErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: SloppyErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'SloppyError';
+    this.code = code;
+    this.details = details;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * sloppy: emergent property inference, batched SDE simulation and sloppiness analysis of neural-circuit
+ * models, on CPU and CUDA.
+ * @packageDocumentation
+ */
+export { backends, resolveDevice } from './backends';
+export type { Backends, Device, DeviceChoice } from './backends';
+export { SloppyError } from './errors';
+export type { SloppyErrorCode } from './errors';
+export * as models from './models';
+export type { ModelDescriptor, ModelName, OptionDescriptor, ParamDescriptor } from './models';
+export { normals, philox, Stream } from './rng';
+export { simulate, statistics } from './sde';
+export type { NonFiniteReport, SimulateOptions, SimulationResult, SimulationShape } from './sde';

@@ -1,0 +1,65 @@
+/**
+ * Descriptions of the built-in models, straight from the native headers that implement them, so names,
+ * order, units, bounds and defaults cannot drift between the two sides.
+ * @packageDocumentation
+ */
+import { SloppyError } from '../errors';
+import { native, NativeModelInfo, NativeOption, NativeParam } from '../native';
+
+/** Names of the built-in models. */
+export type ModelName = 'ou' | 'lds2d' | 'stg' | 'rnn2' | 'v1' | 'sc';
+
+/** A model parameter: name, unit, the bounds of its support and a representative (published) value. */
+export type ParamDescriptor = NativeParam;
+/** A model option: name, default value and what it means. */
+export type OptionDescriptor = NativeOption;
+
+/** A model: its parameters (the order of z's columns), statistics, state variables and options. */
+export type ModelDescriptor = Omit<NativeModelInfo, 'steps' | 'traceSize'>;
+
+let table: Map<string, ModelDescriptor> | undefined;
+
+function all(): Map<string, ModelDescriptor> {
+  table ??= new Map(native.models().map((m) => [m.name, m]));
+  return table;
+}
+
+/** Names of the models this build provides. */
+export function list(): string[] {
+  return [...all().keys()];
+}
+
+/** The descriptor of a model; throws ERR_UNKNOWN_MODEL for a name that is not built in. */
+export function get(name: string): ModelDescriptor {
+  const m = typeof name === 'string' ? all().get(name) : undefined;
+  if (m === undefined) {
+    throw new SloppyError('ERR_UNKNOWN_MODEL', `unknown model '${String(name)}'; built in: ${list().join(', ')}`);
+  }
+  return m;
+}
+
+/** The option vector the native side expects: defaults overridden by `options`, unknown names rejected. */
+export function optionVector(model: ModelDescriptor, options: Record<string, number> = {}): Float64Array {
+  if (typeof options !== 'object' || options === null) {
+    throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options must be an object of numbers');
+  }
+  const names = model.options.map((o) => o.name);
+  for (const [key, value] of Object.entries(options)) {
+    if (!names.includes(key)) {
+      throw new SloppyError(
+        'ERR_UNKNOWN_OPTION',
+        `model ${model.name} has no option '${key}'; its options: ${names.join(', ')}`,
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', `option ${key} of model ${model.name} must be a finite number`);
+    }
+  }
+  return Float64Array.from(model.options, (o) => options[o.name] ?? o.value);
+}
+
+/** The description for given options (some models' parameter lists depend on them, e.g. rnn2's N). */
+export function describeWith(name: string, optionValues: Float64Array): NativeModelInfo {
+  get(name);
+  return native.modelInfo(name, optionValues);
+}

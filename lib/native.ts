@@ -1,0 +1,107 @@
+/**
+ * The one typed view of the native addon. Everything else in lib/ goes through this file.
+ * @packageDocumentation
+ */
+import * as path from 'node:path';
+
+/** A parameter as the native model describes it. */
+export interface NativeParam {
+  name: string;
+  unit: string;
+  lower: number;
+  upper: number;
+  value: number;
+}
+
+/** A model option with its default. */
+export interface NativeOption {
+  name: string;
+  value: number;
+  doc: string;
+}
+
+export interface NativeModelInfo {
+  name: string;
+  summary: string;
+  params: NativeParam[];
+  stats: string[];
+  state: string[];
+  options: NativeOption[];
+  steps: number;
+  traceSize: number;
+}
+
+export interface NativeCudaDevice {
+  name: string;
+  computeCapability: string;
+  memoryBytes: number;
+  multiprocessors: number;
+}
+
+export interface NativeBackends {
+  cpu: { compiled: true; available: true; threads: number };
+  cuda: {
+    compiled: boolean;
+    available: boolean;
+    reason?: string;
+    runtimeVersion: number;
+    driverVersion: number;
+    devices: NativeCudaDevice[];
+  };
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface NativeSimulateArgs {
+  model: string;
+  z: Float64Array;
+  batch: number;
+  trials: number;
+  options: Float64Array;
+  seed: number;
+  batchOffset: number;
+  grad: boolean;
+  stride: number;
+  threads: number;
+  device: 'cpu' | 'cuda';
+  token?: NativeCancelToken;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface NativeFault {
+  set: number;
+  trial: number;
+  step: number;
+  state: number;
+  count: number;
+}
+
+export interface NativeSimulateResult {
+  stats: Float64Array;
+  grad: Float64Array;
+  trajectory: Float64Array;
+  recorded: number;
+  fault?: NativeFault;
+}
+
+export interface NativeBinding {
+  CancelToken: new () => NativeCancelToken;
+  backends(): NativeBackends;
+  models(): NativeModelInfo[];
+  modelInfo(name: string, options: Float64Array): NativeModelInfo;
+  simulate(args: NativeSimulateArgs): Promise<NativeSimulateResult>;
+  rng: {
+    philox(counter: number[], key: number[]): Uint32Array;
+    normals(seed: number, set: number, trial: number, step: number, n: number, stream: number): Float64Array;
+  };
+}
+
+// node-gyp-build ships no types; it resolves build/Release first, then prebuilds/<platform>-<arch>/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load: (dir: string) => unknown = require('node-gyp-build');
+
+/** The loaded addon. `path.join(__dirname, '..')` is the package root from both lib/ and dist/. */
+export const native = load(path.join(__dirname, '..')) as NativeBinding;

@@ -1,0 +1,37 @@
+// Host-side description of a built-in model: what JavaScript sees through models() and what the
+// TypeScript layer validates against. Kept beside the equations so names, order and defaults never drift.
+#pragma once
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace sloppy {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct ParamInfo {
+  std::string name;
+  std::string unit;
+  double lower;
+  double upper;
+  double value;  // a published or representative point, used by demos and as a documented example
+};
+
+struct OptionInfo {
+  std::string name;
+  double value;  // default
+  std::string doc;
+};
+
+struct ModelInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamInfo> params;
+  std::vector<std::string> stats;
+  std::vector<std::string> state;
+  std::vector<OptionInfo> options;
+  int traceSize = 0;  // scratch scalars per path for the given options
+  int steps = 0;      // Euler–Maruyama steps for the given options
+};
+
+}  // namespace sloppy

@@ -1,0 +1,11 @@
+// One initialiser per concept; addon.cc calls them all.
+#pragma once
+#include <napi.h>
+
+namespace sloppy {
+
+void initBackends(Napi::Env env, Napi::Object exports);
+void initRng(Napi::Env env, Napi::Object exports);
+void initSde(Napi::Env env, Napi::Object exports);
+
+}  // namespace sloppy

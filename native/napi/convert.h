@@ -1,0 +1,18 @@
+// Moving data across the boundary: typed arrays in (copied, so JavaScript may reuse its buffers while a
+// job runs), typed arrays out (zero-copy: the result vector becomes the ArrayBuffer's memory), and errors
+// with codes.
+#pragma once
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+namespace sloppy {
+
+std::vector<double> toVector(const Napi::Value& value, const char* what);
+Napi::Float64Array toFloat64Array(Napi::Env env, std::vector<double>&& data);
+Napi::Error codedError(Napi::Env env, const std::string& code, const std::string& message);
+Napi::Value getProperty(const Napi::Object& obj, const char* key);
+double getNumber(const Napi::Object& obj, const char* key, double fallback);
+
+}  // namespace sloppy
