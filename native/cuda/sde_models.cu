@@ -1,6 +1,7 @@
 // Instantiates the CUDA engine for every built-in SDE model; the math comes from native/models/.
 #include "../models/lds2d.h"
 #include "../models/ou.h"
+#include "../models/stg.h"
 #include "engine_cuda.cuh"
 #include "sde_models.h"
 
@@ -13,5 +14,6 @@ void runCuda(const SimJob& job, SimResult& res) {
 
 template void runCuda<Ou>(const SimJob&, SimResult&);
 template void runCuda<Lds2d>(const SimJob&, SimResult&);
+template void runCuda<Stg>(const SimJob&, SimResult&);
 
 }  // namespace sloppy

@@ -8,6 +8,7 @@
 #include "../sde/sde_info.h"
 #include "lds2d.h"
 #include "ou.h"
+#include "stg.h"
 #ifdef SLOPPY_HAVE_CUDA
 #include "../cuda/sde_models.h"
 #endif
@@ -29,6 +30,7 @@ const std::map<std::string, ModelEntry>& table() {
   static const std::map<std::string, ModelEntry> models = {
       {"ou", sdeEntry<Ou>()},
       {"lds2d", sdeEntry<Lds2d>()},
+      {"stg", sdeEntry<Stg>()},
   };
   return models;
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * The `sloppy` command line: the main jobs, with progress on stderr and results in files.
+ * @packageDocumentation
+ */
+import * as path from 'node:path';
+
+import { backends } from '../backends';
+import { SloppyError } from '../errors';
+import { get, list } from '../models';
+import { FlagSpec, helpText, parseArgs } from './args';
+import { runSimulate, simulateFlags } from './simulate';
+import { stgDemo } from './stg-demo';
+
+const demoFlags: Record<string, FlagSpec> = {
+  'g-el': { type: 'number', help: 'electrical coupling g_el (nS), default 6.1071167' },
+  'g-syn-a': { type: 'number', help: 'synaptic inhibition g_synA (nS), default 1.3093035' },
+  device: { type: 'string', help: "'auto' (default), 'cpu' or 'cuda'" },
+  out: { type: 'string', help: 'output folder (default ./out)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+const USAGE = `sloppy — simulation and inference of neural-circuit models
+
+Usage:
+  sloppy demo stg [flags]        the STG circuit: each neuron's rhythm frequency, voltages plotted to SVG
+  sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
+  sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options
+  sloppy backends                the compute backends of this build and machine
+
+demo stg flags:
+${helpText(demoFlags)}
+
+simulate flags:
+${helpText(simulateFlags)}
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const log = (line: string): void => {
+    process.stdout.write(line + '\n');
+  };
+  switch (command) {
+    case 'demo': {
+      const args = parseArgs(rest, demoFlags);
+      if (args.flags.help) return log(USAGE);
+      if (args.positional[0] !== 'stg') throw new SloppyError('ERR_INVALID_ARG_VALUE', 'the demo is `sloppy demo stg`');
+      const out = (args.flags.out as string | undefined) ?? 'out';
+      const r = await stgDemo({
+        gEl: args.flags['g-el'] as number | undefined,
+        gSynA: args.flags['g-syn-a'] as number | undefined,
+        device: args.flags.device as 'auto' | 'cpu' | 'cuda' | undefined,
+        out: path.join(out, 'stg-voltages.svg'),
+      });
+      log('STG rhythm frequencies (Hz), soft-argmax of the DFT of each voltage:');
+      for (const [neuron, f] of Object.entries(r.frequencies)) log(`  ${neuron.padEnd(4)} ${f.toFixed(3)}`);
+      return log(`voltages plotted to ${r.plot}`);
+    }
+    case 'simulate': {
+      const args = parseArgs(rest, simulateFlags);
+      if (args.flags.help) return log(USAGE);
+      return runSimulate(args, log);
+    }
+    case 'models': {
+      if (rest[0] === undefined) {
+        for (const name of list()) log(`${name.padEnd(6)} ${get(name).summary}`);
+        return;
+      }
+      return log(JSON.stringify(get(rest[0]), null, 2));
+    }
+    case 'backends':
+      return log(JSON.stringify(backends(), null, 2));
+    case undefined:
+    case '--help':
+    case 'help':
+      return log(USAGE);
+    default:
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', `unknown command '${command}'; see sloppy --help`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`sloppy: ${e.message ?? String(err)}${e.code ? ` [${e.code}]` : ''}\n`);
+  process.exit(1);
+});

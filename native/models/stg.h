@@ -1,0 +1,208 @@
+// The 5-neuron stomatogastric (STG) subcircuit of Gutierrez, O'Leary & Marder (2013) as simulated by EPI
+// (Bittner et al. 2021): Morris–Lecar-type neurons f1, f2 (fast, pyloric-like), hub (IC) and s1, s2 (slow,
+// gastric-mill-like); f1↔f2 and s1↔s2 inhibit each other (g_synB), f1 and s1 inhibit the hub (g_synA), and
+// the hub is electrically coupled to f2 and s2 (g_el). Forward Euler in SI units, exactly as the reference
+// code steps it: current noise σ_I·ξ enters dV/dt, so a step adds σ_I·ξ·dt/C (not √dt).
+//
+// Statistic: each neuron's rhythm frequency by EPI's differentiable estimator — drop the first samples, ReLU
+// (in volts), moving average ('VALID'), subtract the mean, DFT magnitudes on a 0..fMax grid, soft-argmax.
+// 'hub' comes first because EPI constrains statistic 0.
+#pragma once
+#include "../sde/model.h"
+
+namespace sloppy {
+
+struct Stg {
+  static constexpr int kParams = 2;
+  static constexpr int kNeurons = 5;
+  static constexpr int kState = 3 * kNeurons;  // V (volts), then N, then H, each in neuron order
+  static constexpr int kStats = kNeurons;
+  static constexpr bool kStatsNeedPath = true;
+  enum Neuron { kF1, kF2, kHub, kS1, kS2 };
+  enum Option { kDt, kSteps, kSigmaI, kBeta, kGSynB, kDrop, kWindow, kFMax, kDf, kNumOptions };
+
+  // Membrane constants (SI): capacitance, leak, reversal potentials, gating midpoints and slopes.
+  static constexpr double kC = 1e-9;
+  static constexpr double kGLeak = 1e-10;
+  static constexpr double kVLeak = -40e-3, kVCa = 100e-3, kVK = -80e-3, kVH = -20e-3, kVSyn = -75e-3;
+  static constexpr double kV1 = 0.0, kV2 = 20e-3, kV3 = 0.0, kV4 = 15e-3, kV5 = 78.3e-3, kV6 = 10.5e-3;
+  static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
+  static constexpr double kPhiN = 2.0;  // 1/s
+
+  static ModelInfo describe() {
+    ModelInfo i;
+    i.name = "stg";
+    i.summary =
+        "5-neuron STG subcircuit (Gutierrez et al. 2013) as in EPI: fast pair f1/f2, hub, slow pair s1/s2; "
+        "statistics are each neuron's rhythm frequency (Hz) by EPI's DFT soft-argmax estimator";
+    i.params = {{"g_el", "nS", 4.0, 8.0, 6.1071167}, {"g_synA", "nS", 0.01, 4.0, 1.3093035}};
+    i.stats = {"hub", "f1", "f2", "s1", "s2"};
+    const char* names[kNeurons] = {"f1", "f2", "hub", "s1", "s2"};
+    for (const char* prefix : {"V_", "N_", "H_"}) {
+      for (const char* n : names) i.state.push_back(std::string(prefix) + n);
+    }
+    i.options = {
+        {"dt", 0.025, "time step (s)"},
+        {"steps", 300, "forward Euler steps (steps + 1 samples including the initial state)"},
+        {"sigmaI", 1e-12, "current noise amplitude sigma_I (A); a step adds sigma_I xi dt / C to V, as EPI does"},
+        {"beta", 500, "soft-argmax sharpness applied to DFT magnitudes of the voltage in volts: 500 in every "
+                      "version of EPI's code (which produced the published figures); the paper text says 100"},
+        {"gSynB", 5, "mutual inhibition f1<->f2 and s1<->s2 (nS)"},
+        {"drop", 20, "samples discarded before the frequency estimate"},
+        {"window", 20, "moving-average window (samples); needs steps + 1 - drop >= window"},
+        {"fMax", 1.0, "highest frequency of the DFT grid (Hz)"},
+        {"df", 0.01, "DFT grid spacing (Hz); the grid is 0, df, ..., fMax"},
+    };
+    return i;
+  }
+  SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }
+  // Rectified voltages of every neuron from sample `drop` on; finish() filters them in place.
+  SLOPPY_HD static int traceSize(const double* opt) { return kNeurons * samplesKept(opt); }
+
+  template <class T>
+  SLOPPY_HD static void init(const double*, const T*, T* x, const PathRng&) {
+    // EPI's fixed initial state, a point on the circuit's rhythm.
+    const double x0[kState] = {-0.04169771, -0.04319491, 0.00883992, -0.06879824, 0.03048103,
+                               0.00151316,  0.19784773,  0.56514935, 0.12214069,  0.35290397,
+                               0.08614699,  0.04938177,  0.05568701, 0.07007949,  0.05790969};
+    for (int k = 0; k < kState; ++k) x[k] = T(x0[k]);
+  }
+
+  template <class T>
+  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const PathRng& rng) {
+    double xi[kNeurons];
+    rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, xi, kNeurons);
+    const double dt = opt[kDt];
+    const double noise = opt[kSigmaI] * dt / kC;
+    const T gEl = z[0] * 1e-9;
+    const T gSynA = z[1] * 1e-9;
+    const double gSynB = opt[kGSynB] * 1e-9;
+
+    T v[kNeurons], s[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) {
+      v[k] = x[k];
+      s[k] = m::sigmoid((v[k] - kVTh) / kV9);
+    }
+    T coupling[kNeurons];  // electrical plus synaptic current
+    coupling[kF1] = gSynB * s[kF2] * (v[kF1] - kVSyn);
+    coupling[kF2] = gEl * (v[kF2] - v[kHub]) + gSynB * s[kF1] * (v[kF2] - kVSyn);
+    coupling[kHub] = gEl * (2.0 * v[kHub] - v[kF2] - v[kS2]) + gSynA * (s[kF1] + s[kS1]) * (v[kHub] - kVSyn);
+    coupling[kS1] = gSynB * s[kS2] * (v[kS1] - kVSyn);
+    coupling[kS2] = gEl * (v[kS2] - v[kHub]) + gSynB * s[kS1] * (v[kS2] - kVSyn);
+
+    for (int k = 0; k < kNeurons; ++k) {
+      const Channels c = channels(k);
+      const T u = v[k];
+      const T gateN = x[kNeurons + k];
+      const T gateH = x[2 * kNeurons + k];
+      const T mInf = 0.5 * (1.0 + m::tanh((u - kV1) / kV2));
+      const T nInf = 0.5 * (1.0 + m::tanh((u - kV3) / kV4));
+      const T hInf = m::sigmoid(-(u + kV5) / kV6);
+      const T rateN = kPhiN * m::cosh((u - kV3) / (2.0 * kV4));
+      const T tauH = (272.0 + 1499.0 * m::sigmoid((u - kV7) / kV8)) * 1e-3;  // s
+      const T ionic = kGLeak * (u - kVLeak) + c.gCa * mInf * (u - kVCa) + c.gK * gateN * (u - kVK) +
+                      c.gH * gateH * (u - kVH);
+      x[k] = u - (ionic + coupling[k]) * (dt / kC) + noise * xi[k];
+      x[kNeurons + k] = gateN + rateN * (nInf - gateN) * dt;
+      x[2 * kNeurons + k] = gateH + (hInf - gateH) / tauH * dt;
+    }
+  }
+
+  template <class T>
+  SLOPPY_HD static void observe(const double* opt, const T*, const T* x, int n, Trace<T> trace) {
+    const int sample = n - intOption(opt[kDrop]);
+    if (sample < 0) return;
+    for (int k = 0; k < kNeurons; ++k) trace[sample * kNeurons + k] = m::relu(x[k]);
+  }
+
+  // EPI's estimator, for every neuron at once (they share the DFT phasors). Each neuron's trace column is
+  // filtered and centred in place (a moving average only reads samples at or after its own slot); the softmax runs
+  // online with a max shift, so no per-bin array is needed and exp never overflows (β|V| reaches hundreds).
+  template <class T>
+  SLOPPY_HD static void finish(const double* opt, const T*, const T*, Trace<T> trace, T* stats) {
+    const int window = intOption(opt[kWindow]);
+    const int len = samplesKept(opt) - window + 1;
+    if (len < 1) {
+      for (int s = 0; s < kStats; ++s) stats[s] = T(NAN);
+      return;
+    }
+    for (int k = 0; k < kNeurons; ++k) {
+      T total(0.0);
+      for (int j = 0; j < len; ++j) {
+        T sum(0.0);
+        for (int i = 0; i < window; ++i) sum += trace[(j + i) * kNeurons + k];
+        const T average = sum / static_cast<double>(window);
+        trace[j * kNeurons + k] = average;
+        total += average;
+      }
+      const T mean = total / static_cast<double>(len);
+      for (int j = 0; j < len; ++j) trace[j * kNeurons + k] -= mean;
+    }
+
+    const double beta = opt[kBeta];
+    const double df = opt[kDf];
+    const int bins = intOption(opt[kFMax] / df) + 1;
+    double peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
+    T weight[kNeurons], moment[kNeurons];
+    for (int b = 0; b < bins; ++b) {
+      // The phasor e^{-i·2π f n dt} by recurrence: its rounding drifts by ~n·ε (≈ 6e-14 at n = 262).
+      const double angle = 2.0 * M_PI * (b * df) * opt[kDt];
+      const double rotRe = ::cos(angle), rotIm = -::sin(angle);
+      double phRe = 1.0, phIm = 0.0;
+      T re[kNeurons], im[kNeurons];
+      for (int k = 0; k < kNeurons; ++k) re[k] = im[k] = T(0.0);
+      for (int j = 0; j < len; ++j) {
+        for (int k = 0; k < kNeurons; ++k) {
+          const T centred = trace[j * kNeurons + k];
+          re[k] += centred * phRe;
+          im[k] += centred * phIm;
+        }
+        const double nextRe = phRe * rotRe - phIm * rotIm;
+        phIm = phRe * rotIm + phIm * rotRe;
+        phRe = nextRe;
+      }
+      for (int k = 0; k < kNeurons; ++k) {
+        const T score = beta * modulus(re[k], im[k]);
+        const double value = m::value(score);
+        if (b == 0) {
+          peak[k] = value;
+          weight[k] = moment[k] = T(0.0);
+        } else if (value > peak[k]) {
+          const double shrink = ::exp(peak[k] - value);
+          weight[k] = weight[k] * shrink;
+          moment[k] = moment[k] * shrink;
+          peak[k] = value;
+        }
+        const T e = m::exp(score - peak[k]);
+        weight[k] += e;
+        moment[k] += e * (b * df);
+      }
+    }
+    const int neuronOfStat[kStats] = {kHub, kF1, kF2, kS1, kS2};
+    for (int s = 0; s < kStats; ++s) stats[s] = moment[neuronOfStat[s]] / weight[neuronOfStat[s]];
+  }
+
+ private:
+  struct Channels {
+    double gCa, gK, gH;  // S
+  };
+  SLOPPY_HD static Channels channels(int k) {
+    if (k == kHub) return Channels{1.7e-8, 1.9e-8, 8.0e-9};
+    if (k < kHub) return Channels{1.9e-8, 3.9e-8, 2.5e-8};
+    return Channels{8.5e-9, 1.5e-8, 1.0e-8};
+  }
+
+  SLOPPY_HD static int samplesKept(const double* opt) {
+    const int kept = steps(opt) + 1 - intOption(opt[kDrop]);
+    return kept > 0 ? kept : 0;
+  }
+
+  // |re + i·im| with a zero (not NaN) tangent at the origin: the f = 0 bin of a mean-free signal sits there.
+  template <class T>
+  SLOPPY_HD static T modulus(const T& re, const T& im) {
+    const T r2 = re * re + im * im;
+    return m::value(r2) > 0.0 ? m::sqrt(r2) : T(0.0);
+  }
+};
+
+}  // namespace sloppy
