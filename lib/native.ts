@@ -13,11 +13,15 @@ export interface NativeParam {
   value: number;
 }
 
+/** What values an option accepts (see OptionInfo in native/core/model_info.h). */
+export type OptionKind = 'real' | 'positive' | 'nonnegative' | 'count' | 'positiveCount' | 'flag' | 'sign';
+
 /** A model option with its default. */
 export interface NativeOption {
   name: string;
   value: number;
   doc: string;
+  kind: OptionKind;
 }
 
 export interface NativeModelInfo {
@@ -29,6 +33,8 @@ export interface NativeModelInfo {
   options: NativeOption[];
   steps: number;
   traceSize: number;
+  /** Why the given options contradict each other; empty when they are consistent. */
+  optionError: string;
 }
 
 export interface NativeCudaDevice {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { native, NativeModelInfo, NativeOption, NativeParam } from '../native';
+import { native, NativeModelInfo, NativeOption, NativeParam, OptionKind } from '../native';
 
 /** Names of the built-in models. */
 export type ModelName = 'ou' | 'lds2d' | 'stg' | 'rnn2' | 'v1' | 'sc';
@@ -15,7 +15,7 @@ export type ParamDescriptor = NativeParam;
 export type OptionDescriptor = NativeOption;
 
 /** A model: its parameters (the order of z's columns), statistics, state variables and options. */
-export type ModelDescriptor = Omit<NativeModelInfo, 'steps' | 'traceSize'>;
+export type ModelDescriptor = Omit<NativeModelInfo, 'steps' | 'traceSize' | 'optionError'>;
 
 let table: Map<string, ModelDescriptor> | undefined;
 
@@ -38,6 +38,16 @@ export function get(name: string): ModelDescriptor {
   return m;
 }
 
+const ACCEPTS: Record<OptionKind, { test: (v: number) => boolean; what: string }> = {
+  real: { test: () => true, what: 'a finite number' },
+  positive: { test: (v) => v > 0, what: 'a positive number' },
+  nonnegative: { test: (v) => v >= 0, what: 'a number ≥ 0' },
+  count: { test: (v) => Number.isInteger(v) && v >= 0, what: 'an integer ≥ 0' },
+  positiveCount: { test: (v) => Number.isInteger(v) && v >= 1, what: 'an integer ≥ 1' },
+  flag: { test: (v) => v === 0 || v === 1, what: '0 or 1' },
+  sign: { test: (v) => v === -1 || v === 1, what: '-1 or +1' },
+};
+
 /** The option vector the native side expects: defaults overridden by `options`, unknown names rejected. */
 export function optionVector(model: ModelDescriptor, options: Record<string, number> = {}): Float64Array {
   if (typeof options !== 'object' || options === null) {
@@ -51,8 +61,12 @@ export function optionVector(model: ModelDescriptor, options: Record<string, num
         `model ${model.name} has no option '${key}'; its options: ${names.join(', ')}`,
       );
     }
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE', `option ${key} of model ${model.name} must be a finite number`);
+    const kind = model.options.find((o) => o.name === key)!.kind;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ACCEPTS[kind].test(value)) {
+      throw new SloppyError(
+        'ERR_INVALID_ARG_VALUE',
+        `option ${key} of model ${model.name} must be ${ACCEPTS[kind].what}; got ${String(value)}`,
+      );
     }
   }
   return Float64Array.from(model.options, (o) => options[o.name] ?? o.value);
@@ -61,5 +75,7 @@ export function optionVector(model: ModelDescriptor, options: Record<string, num
 /** The description for given options (some models' parameter lists depend on them, e.g. rnn2's N). */
 export function describeWith(name: string, optionValues: Float64Array): NativeModelInfo {
   get(name);
-  return native.modelInfo(name, optionValues);
+  const info = native.modelInfo(name, optionValues);
+  if (info.optionError) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${name}: ${info.optionError}`);
+  return info;
 }

@@ -17,10 +17,14 @@ struct ParamInfo {
   double value;  // a published or representative point, used by demos and as a documented example
 };
 
+// What values an option accepts; TypeScript checks them before a job starts. "real" is any finite
+// number, "positive" > 0, "nonnegative" ≥ 0, "count" an integer ≥ 0, "positiveCount" an integer ≥ 1,
+// "flag" 0 or 1, "sign" −1 or +1.
 struct OptionInfo {
   std::string name;
   double value;  // default
   std::string doc;
+  std::string kind = "real";
 };
 
 struct ModelInfo {
@@ -30,7 +34,8 @@ struct ModelInfo {
   std::vector<std::string> stats;
   std::vector<std::string> state;
   std::vector<OptionInfo> options;
-  int traceSize = 0;  // scratch scalars per path for the given options
+  std::string optionError;  // why the given options are inconsistent with each other, if they are
+  int traceSize = 0;        // scratch scalars per path for the given options
   int steps = 0;      // Euler–Maruyama steps for the given options
 };
 

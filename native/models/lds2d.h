@@ -21,10 +21,10 @@ struct Lds2d {
                 {"a21", "1", -10, 10, -2 * M_PI}, {"a22", "1", -10, 10, 0.0}};
     i.stats = {"realLambda1", "freq"};
     i.state = {"x1", "x2"};
-    i.options = {{"dt", 1e-3, "time step (s)"},
-                 {"steps", 1000, "Euler-Maruyama steps (trajectories only; statistics are closed-form)"},
-                 {"tau", 1.0, "time constant (s)"},
-                 {"sigma", 0.0, "white-noise amplitude added to each state variable"},
+    i.options = {{"dt", 1e-3, "time step (s)", "positive"},
+                 {"steps", 1000, "Euler-Maruyama steps (trajectories only; statistics are closed-form)", "count"},
+                 {"tau", 1.0, "time constant (s)", "positive"},
+                 {"sigma", 0.0, "white-noise amplitude added to each state variable", "nonnegative"},
                  {"x0", 1.0, "initial x1"},
                  {"y0", 0.0, "initial x2"}};
     return i;

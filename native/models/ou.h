@@ -19,7 +19,9 @@ struct Ou {
     i.params = {{"theta", "1/s", 0.0, 1e3, 1.0}, {"mu", "1", -1e3, 1e3, 0.0}, {"sigma", "1/sqrt(s)", 0.0, 1e3, 1.0}};
     i.stats = {"x", "x2"};
     i.state = {"x"};
-    i.options = {{"dt", 0.01, "time step (s)"}, {"steps", 100, "Euler-Maruyama steps"}, {"x0", 0.0, "initial state"}};
+    i.options = {{"dt", 0.01, "time step (s)", "positive"},
+                 {"steps", 100, "Euler-Maruyama steps", "count"},
+                 {"x0", 0.0, "initial state"}};
     return i;
   }
   SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }

@@ -42,18 +42,22 @@ struct Stg {
       for (const char* n : names) i.state.push_back(std::string(prefix) + n);
     }
     i.options = {
-        {"dt", 0.025, "time step (s)"},
-        {"steps", 300, "forward Euler steps (steps + 1 samples including the initial state)"},
-        {"sigmaI", 1e-12, "current noise amplitude sigma_I (A); a step adds sigma_I xi dt / C to V, as EPI does"},
+        {"dt", 0.025, "time step (s)", "positive"},
+        {"steps", 300, "forward Euler steps (steps + 1 samples including the initial state)", "positiveCount"},
+        {"sigmaI", 1e-12, "current noise amplitude sigma_I (A); a step adds sigma_I xi dt / C to V, as EPI does", "nonnegative"},
         {"beta", 500, "soft-argmax sharpness applied to DFT magnitudes of the voltage in volts: 500 in every "
-                      "version of EPI's code (which produced the published figures); the paper text says 100"},
-        {"gSynB", 5, "mutual inhibition f1<->f2 and s1<->s2 (nS)"},
-        {"drop", 20, "samples discarded before the frequency estimate"},
-        {"window", 20, "moving-average window (samples); needs steps + 1 - drop >= window"},
-        {"fMax", 1.0, "highest frequency of the DFT grid (Hz)"},
-        {"df", 0.01, "DFT grid spacing (Hz); the grid is 0, df, ..., fMax"},
+                      "version of EPI's code (which produced the published figures); the paper text says 100", "nonnegative"},
+        {"gSynB", 5, "mutual inhibition f1<->f2 and s1<->s2 (nS)", "nonnegative"},
+        {"drop", 20, "samples discarded before the frequency estimate", "count"},
+        {"window", 20, "moving-average window (samples); needs steps + 1 - drop >= window", "positiveCount"},
+        {"fMax", 1.0, "highest frequency of the DFT grid (Hz)", "nonnegative"},
+        {"df", 0.01, "DFT grid spacing (Hz); the grid is 0, df, ..., fMax", "positive"},
     };
     return i;
+  }
+  static std::string checkOptions(const double* opt) {
+    if (samplesKept(opt) < intOption(opt[kWindow])) return "steps + 1 - drop must be at least window";
+    return "";
   }
   SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }
   // Rectified voltages of every neuron from sample `drop` on; finish() filters them in place.

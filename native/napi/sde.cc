@@ -38,11 +38,13 @@ Napi::Object infoToObject(Napi::Env env, const ModelInfo& info) {
     opt.Set("name", info.options[i].name);
     opt.Set("value", info.options[i].value);
     opt.Set("doc", info.options[i].doc);
+    opt.Set("kind", info.options[i].kind);
     options.Set(i, opt);
   }
   o.Set("options", options);
   o.Set("steps", info.steps);
   o.Set("traceSize", info.traceSize);
+  o.Set("optionError", info.optionError);
   return o;
 }
 
@@ -155,6 +157,9 @@ Napi::Value Simulate(const Napi::CallbackInfo& info) {
   const ModelInfo described = entry.info(job.options);
   if (job.options.size() != described.options.size()) {
     throw codedError(env, "ERR_INVALID_ARG_VALUE", "options has the wrong length for model " + described.name);
+  }
+  if (!described.optionError.empty()) {
+    throw codedError(env, "ERR_INVALID_ARG_VALUE", described.name + ": " + described.optionError);
   }
   if (job.batch < 1 || job.trials < 1 || job.stride < 0 ||
       job.z.size() != static_cast<size_t>(job.batch) * described.params.size()) {
