@@ -8,9 +8,10 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 node scripts/prebuild.js
 tarball=$(npm pack --ignore-scripts --pack-destination "$tmp" --silent | tail -n 1)
-tar -tzf "$tmp/$tarball" | grep -q '^package/prebuilds/linux-x64/sloppy.napi.glibc.node$' \
+tar -tzf "$tmp/$tarball" > "$tmp/contents"
+grep -qx 'package/prebuilds/linux-x64/sloppy.napi.glibc.node' "$tmp/contents" \
   || { echo "check-pack: the tarball has no prebuilds/linux-x64/sloppy.napi.glibc.node"; exit 1; }
-if tar -tzf "$tmp/$tarball" | grep -q '^package/build/'; then echo "check-pack: the tarball carries build/"; exit 1; fi
+if grep -q '^package/build/' "$tmp/contents"; then echo "check-pack: the tarball carries build/"; exit 1; fi
 
 mkdir -p "$tmp/consumer" "$tmp/bin"
 cd "$tmp/consumer"

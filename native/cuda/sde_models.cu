@@ -1,7 +1,9 @@
 // Instantiates the CUDA engine for every built-in SDE model; the math comes from native/models/.
 #include "../models/lds2d.h"
 #include "../models/ou.h"
+#include "../models/sc.h"
 #include "../models/stg.h"
+#include "../models/v1.h"
 #include "engine_cuda.cuh"
 #include "sde_models.h"
 
@@ -15,5 +17,7 @@ void runCuda(const SimJob& job, SimResult& res) {
 template void runCuda<Ou>(const SimJob&, SimResult&);
 template void runCuda<Lds2d>(const SimJob&, SimResult&);
 template void runCuda<Stg>(const SimJob&, SimResult&);
+template void runCuda<Sc>(const SimJob&, SimResult&);
+template void runCuda<V1>(const SimJob&, SimResult&);
 
 }  // namespace sloppy

@@ -8,7 +8,9 @@
 #include "../sde/sde_info.h"
 #include "lds2d.h"
 #include "ou.h"
+#include "sc.h"
 #include "stg.h"
+#include "v1.h"
 #ifdef SLOPPY_HAVE_CUDA
 #include "../cuda/sde_models.h"
 #endif
@@ -31,6 +33,8 @@ const std::map<std::string, ModelEntry>& table() {
       {"ou", sdeEntry<Ou>()},
       {"lds2d", sdeEntry<Lds2d>()},
       {"stg", sdeEntry<Stg>()},
+      {"sc", sdeEntry<Sc>()},
+      {"v1", sdeEntry<V1>()},
   };
   return models;
 }
