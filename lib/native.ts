@@ -99,6 +99,10 @@ export interface NativeBinding {
   models(): NativeModelInfo[];
   modelInfo(name: string, options: Float64Array): NativeModelInfo;
   simulate(args: NativeSimulateArgs): Promise<NativeSimulateResult>;
+  linalg: {
+    eigenvalues(matrix: Float64Array, n: number): { re: Float64Array; im: Float64Array };
+    eigh(matrix: Float64Array, n: number, vectors: boolean): { values: Float64Array; vectors?: Float64Array };
+  };
   rng: {
     philox(counter: number[], key: number[]): Uint32Array;
     normals(seed: number, set: number, trial: number, step: number, n: number, stream: number): Float64Array;

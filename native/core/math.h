@@ -1,62 +1,120 @@
-// Elementary functions overloaded for double and Dual<P>, so model code reads like the equations.
-// Call them as m::exp(x) etc.; value(x) drops the tangents (for branching and finiteness checks).
+// Elementary functions overloaded for double, Lanes<W> and Dual<P, B>, so model code reads like the
+// equations and runs unchanged on one path, W paths, with or without tangents. Call them as m::exp(x) etc.
+// One path uses the platform's libm (glibc, or CUDA's); lanes use fastmath.h's branch-free versions, which
+// the compiler vectorises and which agree with libm to a few ulp. value(x) drops the tangents;
+// select(mask, a, b) replaces branches on values, which lanes cannot take.
 #pragma once
 #include "dual.h"
+#include "fastmath.h"
 
 namespace sloppy {
 namespace m {
 
+// --- one path ---
 SLOPPY_HD double value(double x) { return x; }
+SLOPPY_HD double select(bool c, double a, double b) { return c ? a : b; }
 SLOPPY_HD double exp(double x) { return ::exp(x); }
 SLOPPY_HD double log(double x) { return ::log(x); }
 SLOPPY_HD double log1p(double x) { return ::log1p(x); }
 SLOPPY_HD double sqrt(double x) { return ::sqrt(x); }
-SLOPPY_HD double tanh(double x) { return ::tanh(x); }
-SLOPPY_HD double cosh(double x) { return ::cosh(x); }
 SLOPPY_HD double sin(double x) { return ::sin(x); }
 SLOPPY_HD double cos(double x) { return ::cos(x); }
 SLOPPY_HD double atanh(double x) { return ::atanh(x); }
 SLOPPY_HD double abs(double x) { return ::fabs(x); }
-SLOPPY_HD double sigmoid(double x) {
-  return x >= 0 ? 1.0 / (1.0 + ::exp(-x)) : ::exp(x) / (1.0 + ::exp(x));
-}
+SLOPPY_HD double max(double a, double b) { return a > b ? a : b; }
+SLOPPY_HD double min(double a, double b) { return a < b ? a : b; }
 SLOPPY_HD double relu(double x) { return x > 0 ? x : 0.0; }
-SLOPPY_HD bool isfinite(double x) {
-#ifdef __CUDA_ARCH__
-  return ::isfinite(x);
-#else
-  return std::isfinite(x);
-#endif
+SLOPPY_HD double sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + ::exp(-x)) : ::exp(x) / (1.0 + ::exp(x)); }
+SLOPPY_HD double tanh(double x) { return ::tanh(x); }
+SLOPPY_HD double cosh(double x) { return ::cosh(x); }
+SLOPPY_HD double sinh(double x) { return ::sinh(x); }
+SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise it
+  return (fm::bits(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
 
-template <int P> SLOPPY_HD double value(const Dual<P>& x) { return x.v; }
-template <int P> SLOPPY_HD Dual<P> exp(const Dual<P>& a) {
-  const double e = ::exp(a.v);
+// --- W paths: a scalar function applied lane by lane; vectorised where that function is branch-free ---
+#define SLOPPY_LANEWISE(fn, scalar)                                  \
+  template <int W> SLOPPY_LANE_INLINE Lanes<W> fn(const Lanes<W>& x) { \
+    Lanes<W> r;                                                      \
+    for (int l = 0; l < W; ++l) r.v[l] = scalar(x.v[l]);             \
+    return r;                                                        \
+  }
+SLOPPY_LANEWISE(exp, fm::exp)
+SLOPPY_LANEWISE(sigmoid, fm::sigmoid)
+SLOPPY_LANEWISE(tanh, fm::tanh)
+SLOPPY_LANEWISE(cosh, fm::cosh)
+SLOPPY_LANEWISE(sinh, fm::sinh)
+SLOPPY_LANEWISE(sqrt, ::sqrt)
+SLOPPY_LANEWISE(abs, ::fabs)
+SLOPPY_LANEWISE(relu, relu)
+SLOPPY_LANEWISE(log, ::log)
+SLOPPY_LANEWISE(log1p, ::log1p)
+SLOPPY_LANEWISE(sin, ::sin)
+SLOPPY_LANEWISE(cos, ::cos)
+SLOPPY_LANEWISE(atanh, ::atanh)
+#undef SLOPPY_LANEWISE
+template <int W> SLOPPY_LANE_INLINE Lanes<W> value(const Lanes<W>& x) { return x; }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> select(const LaneMask<W>& c, const Lanes<W>& a, const Lanes<W>& b) {
+  Lanes<W> r;
+  for (int l = 0; l < W; ++l) r.v[l] = c.m[l] ? a.v[l] : b.v[l];
+  return r;
+}
+template <int W> SLOPPY_LANE_INLINE Lanes<W> max(const Lanes<W>& a, const Lanes<W>& b) { return select(a > b, a, b); }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> min(const Lanes<W>& a, const Lanes<W>& b) { return select(a < b, a, b); }
+template <int W> SLOPPY_LANE_INLINE LaneMask<W> isfinite(const Lanes<W>& x) {
+  LaneMask<W> r;
+  for (int l = 0; l < W; ++l) r.m[l] = isfinite(x.v[l]);
+  return r;
+}
+
+// --- with tangents ---
+template <int P, class B> SLOPPY_LANE_INLINE B value(const Dual<P, B>& x) { return x.v; }
+template <int P, class B, class C>
+SLOPPY_LANE_INLINE Dual<P, B> select(const C& c, const Dual<P, B>& a, const Dual<P, B>& b) {
+  Dual<P, B> r(select(c, a.v, b.v));
+  for (int i = 0; i < P; ++i) r.d[i] = select(c, a.d[i], b.d[i]);
+  return r;
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> exp(const Dual<P, B>& a) {
+  const B e = exp(a.v);
   return chain(a, e, e);
 }
-template <int P> SLOPPY_HD Dual<P> log(const Dual<P>& a) { return chain(a, ::log(a.v), 1.0 / a.v); }
-template <int P> SLOPPY_HD Dual<P> log1p(const Dual<P>& a) { return chain(a, ::log1p(a.v), 1.0 / (1.0 + a.v)); }
-template <int P> SLOPPY_HD Dual<P> sqrt(const Dual<P>& a) {
-  const double s = ::sqrt(a.v);
-  return chain(a, s, 0.5 / s);
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> log(const Dual<P, B>& a) { return chain(a, log(a.v), B(1.0 / a.v)); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> log1p(const Dual<P, B>& a) {
+  return chain(a, log1p(a.v), B(1.0 / (1.0 + a.v)));
 }
-template <int P> SLOPPY_HD Dual<P> tanh(const Dual<P>& a) {
-  const double t = ::tanh(a.v);
-  return chain(a, t, 1.0 - t * t);
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> sqrt(const Dual<P, B>& a) {
+  const B s = sqrt(a.v);
+  return chain(a, s, B(0.5 / s));
 }
-template <int P> SLOPPY_HD Dual<P> cosh(const Dual<P>& a) { return chain(a, ::cosh(a.v), ::sinh(a.v)); }
-template <int P> SLOPPY_HD Dual<P> sin(const Dual<P>& a) { return chain(a, ::sin(a.v), ::cos(a.v)); }
-template <int P> SLOPPY_HD Dual<P> cos(const Dual<P>& a) { return chain(a, ::cos(a.v), -::sin(a.v)); }
-template <int P> SLOPPY_HD Dual<P> atanh(const Dual<P>& a) { return chain(a, ::atanh(a.v), 1.0 / (1.0 - a.v * a.v)); }
-template <int P> SLOPPY_HD Dual<P> abs(const Dual<P>& a) { return a.v < 0 ? -a : a; }
-template <int P> SLOPPY_HD Dual<P> sigmoid(const Dual<P>& a) {
-  const double s = sigmoid(a.v);
-  return chain(a, s, s * (1.0 - s));
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> tanh(const Dual<P, B>& a) {
+  const B t = tanh(a.v);
+  return chain(a, t, B(1.0 - t * t));
 }
-template <int P> SLOPPY_HD Dual<P> relu(const Dual<P>& a) { return a.v > 0 ? a : Dual<P>(0.0); }
-template <int P> SLOPPY_HD bool isfinite(const Dual<P>& a) {
-  bool ok = isfinite(a.v);
-  for (int i = 0; i < P; ++i) ok = ok && isfinite(a.d[i]);
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> cosh(const Dual<P, B>& a) { return chain(a, cosh(a.v), sinh(a.v)); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> sin(const Dual<P, B>& a) { return chain(a, sin(a.v), cos(a.v)); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> cos(const Dual<P, B>& a) { return chain(a, cos(a.v), B(-sin(a.v))); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> atanh(const Dual<P, B>& a) {
+  return chain(a, atanh(a.v), B(1.0 / (1.0 - a.v * a.v)));
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> sigmoid(const Dual<P, B>& a) {
+  const B s = sigmoid(a.v);
+  return chain(a, s, B(s * (1.0 - s)));
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> abs(const Dual<P, B>& a) { return select(a.v < 0.0, -a, a); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> relu(const Dual<P, B>& a) {
+  return select(a.v > 0.0, a, Dual<P, B>(B(0.0)));
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> max(const Dual<P, B>& a, const Dual<P, B>& b) {
+  return select(a.v > b.v, a, b);
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> min(const Dual<P, B>& a, const Dual<P, B>& b) {
+  return select(a.v < b.v, a, b);
+}
+// Finite when the value and every tangent are.
+template <int P, class B> SLOPPY_LANE_INLINE auto isfinite(const Dual<P, B>& a) {
+  auto ok = isfinite(a.v);
+  for (int i = 0; i < P; ++i) ok = both(ok, isfinite(a.d[i]));
   return ok;
 }
 

@@ -2,8 +2,11 @@
 // parameter-set index); counter = (step, draw block, trial·4 + stream, seed high word). Keying by the
 // global set index makes a split batch (batchOffset) reproduce the whole one, and putting the trial in
 // the counter makes the first R trials identical whatever the trial count. Each Philox block yields two
-// 53-bit uniforms and so two normals by Box–Muller: a step's n normals take ceil(n/2) blocks.
+// 53-bit uniforms and so two normals by Box–Muller: a step's n normals take ceil(n/2) blocks. The
+// transcendentals are fastmath.h's, so every backend and lane draws bit-identical normals.
 #pragma once
+#include "fastmath.h"
+#include "lanes.h"
 #include "philox.h"
 
 namespace sloppy {
@@ -11,7 +14,16 @@ namespace sloppy {
 // Separate counter spaces, so that adding initial-condition draws never shifts the dynamics noise.
 enum class Stream : uint32_t { Dynamics = 0, Initial = 1, Quenched = 2 };
 
+SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) {
+  const double radius = ::sqrt(-2.0 * fm::log(u1));
+  double s, c;
+  fm::sincos2pi(u2, s, c);
+  n1 = radius * c;
+  n2 = radius * s;
+}
+
 struct PathRng {
+  using Real = double;  // what a draw is: one number per path
   uint32_t seedLo;
   uint32_t seedHi;
   uint32_t set;
@@ -33,12 +45,9 @@ struct PathRng {
   SLOPPY_HD void normals(uint32_t step, Stream stream, double* out, int n) const {
     for (int i = 0; i < n; i += 2) {
       const Philox4x32 r = block(step, static_cast<uint32_t>(i / 2), stream);
-      const double u1 = uniform_open0(r.v[0], r.v[1]);
-      const double u2 = uniform_open0(r.v[2], r.v[3]);
-      const double radius = sqrt(-2.0 * log(u1));
-      const double angle = 6.283185307179586476925286766559 * u2;
-      out[i] = radius * cos(angle);
-      if (i + 1 < n) out[i + 1] = radius * sin(angle);
+      double second;
+      boxMuller(uniform_open0(r.v[0], r.v[1]), uniform_open0(r.v[2], r.v[3]), out[i], second);
+      if (i + 1 < n) out[i + 1] = second;
     }
   }
 };
@@ -47,5 +56,38 @@ SLOPPY_HD PathRng makePathRng(uint64_t seed, uint64_t globalSet, int trial) {
   return PathRng{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), static_cast<uint32_t>(globalSet),
                  static_cast<uint32_t>(trial)};
 }
+
+// W paths' streams side by side: lane l draws exactly what paths[l] would draw alone.
+template <int W>
+struct LaneRng {
+  using Real = Lanes<W>;
+  PathRng paths[W];
+
+  void uniforms(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
+    for (int i = 0; i < n; i += 2) {
+      for (int l = 0; l < W; ++l) {
+        const Philox4x32 r = paths[l].block(step, static_cast<uint32_t>(i / 2), stream);
+        out[i].v[l] = uniform_open0(r.v[0], r.v[1]);
+        if (i + 1 < n) out[i + 1].v[l] = uniform_open0(r.v[2], r.v[3]);
+      }
+    }
+  }
+
+  SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
+    for (int i = 0; i < n; i += 2) {
+      double u1[W], u2[W], n1[W], n2[W];
+      for (int l = 0; l < W; ++l) {
+        const Philox4x32 r = paths[l].block(step, static_cast<uint32_t>(i / 2), stream);
+        u1[l] = uniform_open0(r.v[0], r.v[1]);
+        u2[l] = uniform_open0(r.v[2], r.v[3]);
+      }
+      for (int l = 0; l < W; ++l) boxMuller(u1[l], u2[l], n1[l], n2[l]);
+      for (int l = 0; l < W; ++l) {
+        out[i].v[l] = n1[l];
+        if (i + 1 < n) out[i + 1].v[l] = n2[l];
+      }
+    }
+  }
+};
 
 }  // namespace sloppy

@@ -1,30 +1,31 @@
-// Uniform access to double and Dual<P>: how many tangents a scalar carries, how to make the i-th
-// independent variable, and how to read a tangent back.
+// Uniform access to the scalar types a model runs on (double, Lanes<W>, Dual<P, B>): the value type B
+// without tangents, how many tangents there are, how to make the i-th independent variable, and how to
+// read a tangent back.
 #pragma once
 #include "math.h"
 
 namespace sloppy {
 
-template <class T> struct Scalar;
-
-template <> struct Scalar<double> {
+template <class T> struct Scalar {
+  using Base = T;  // double or Lanes<W>
   static constexpr int kTangents = 0;
-  SLOPPY_HD static double variable(double v, int) { return v; }
-  SLOPPY_HD static double tangent(double, int) { return 0.0; }
+  SLOPPY_LANE_INLINE static T variable(const Base& v, int) { return v; }
+  SLOPPY_LANE_INLINE static Base tangent(const T&, int) { return Base(0.0); }
 };
 
-template <int P> struct Scalar<Dual<P>> {
+template <int P, class B> struct Scalar<Dual<P, B>> {
+  using Base = B;
   static constexpr int kTangents = P;
-  SLOPPY_HD static Dual<P> variable(double v, int i) {
-    Dual<P> r(v);
-    r.d[i] = 1.0;
+  SLOPPY_LANE_INLINE static Dual<P, B> variable(const B& v, int i) {
+    Dual<P, B> r(v);
+    r.d[i] = B(1.0);
     return r;
   }
-  SLOPPY_HD static double tangent(const Dual<P>& x, int i) { return x.d[i]; }
+  SLOPPY_LANE_INLINE static B tangent(const Dual<P, B>& x, int i) { return x.d[i]; }
 };
 
 // A per-path scratch array. On the GPU consecutive paths are interleaved (stride = paths in flight) so
-// that a warp's accesses coalesce; on the CPU each path owns a contiguous block (stride 1).
+// that a warp's accesses coalesce; on the CPU each path (or lane group) owns a contiguous block (stride 1).
 template <class T> struct Trace {
   T* data;
   int64_t stride;

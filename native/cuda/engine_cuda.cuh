@@ -16,11 +16,12 @@ __global__ void sdeKernel(const double* opt, const double* z, int64_t firstSet, 
   if (p >= paths) return;
   const int64_t set = firstSet + p / trials;
   const int trial = static_cast<int>(p % trials);
-  PathOutput out{stats + p * Model::kStats, grad != nullptr ? grad + p * Model::kStats * Model::kParams : nullptr,
-                 trajectory != nullptr ? trajectory + p * trajectoryPerPath : nullptr, stride};
-  faults[p] = simulatePath<Model, T>(opt, z + set * Model::kParams,
-                                     makePathRng(seed, batchOffset + static_cast<uint64_t>(set), trial),
-                                     Trace<T>{scratch + p, paths}, out);
+  const PathOutput out{stats + p * Model::kStats,
+                       grad != nullptr ? grad + p * Model::kStats * Model::kParams : nullptr,
+                       trajectory != nullptr ? trajectory + p * trajectoryPerPath : nullptr, stride};
+  const double* zRow = z + set * Model::kParams;
+  simulatePaths<Model, T>(opt, &zRow, makePathRng(seed, batchOffset + static_cast<uint64_t>(set), trial),
+                          Trace<T>{scratch + p, paths}, &out, faults + p);
 }
 
 template <class Model, class T>

@@ -8,6 +8,7 @@
 #include "../sde/sde_info.h"
 #include "lds2d.h"
 #include "ou.h"
+#include "rnn2.h"
 #include "sc.h"
 #include "stg.h"
 #include "v1.h"
@@ -28,6 +29,15 @@ ModelEntry sdeEntry() {
   return ModelEntry{&Model::describe, &sdeInfo<Model>, &runSdeCpu<Model>, cuda};
 }
 
+ModelEntry rnn2Entry() {
+#ifdef SLOPPY_HAVE_CUDA
+  ModelRunner cuda = &runRnn2Cuda;
+#else
+  ModelRunner cuda = nullptr;
+#endif
+  return ModelEntry{&Rnn2::describe, &rnn2Info, &runRnn2Cpu, cuda};
+}
+
 const std::map<std::string, ModelEntry>& table() {
   static const std::map<std::string, ModelEntry> models = {
       {"ou", sdeEntry<Ou>()},
@@ -35,6 +45,7 @@ const std::map<std::string, ModelEntry>& table() {
       {"stg", sdeEntry<Stg>()},
       {"sc", sdeEntry<Sc>()},
       {"v1", sdeEntry<V1>()},
+      {"rnn2", rnn2Entry()},
   };
   return models;
 }

@@ -18,6 +18,7 @@ struct Stg {
   static constexpr int kState = 3 * kNeurons;  // V (volts), then N, then H, each in neuron order
   static constexpr int kStats = kNeurons;
   static constexpr bool kStatsNeedPath = true;
+  static constexpr bool kVectorized = true;
   enum Neuron { kF1, kF2, kHub, kS1, kS2 };
   enum Option { kDt, kSteps, kSigmaI, kBeta, kGSynB, kDrop, kWindow, kFMax, kDf, kNumOptions };
 
@@ -28,6 +29,7 @@ struct Stg {
   static constexpr double kV1 = 0.0, kV2 = 20e-3, kV3 = 0.0, kV4 = 15e-3, kV5 = 78.3e-3, kV6 = 10.5e-3;
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
+  static constexpr int kBinBlock = 4;   // DFT bins computed per pass over the trace
 
   static ModelInfo describe() {
     ModelInfo i;
@@ -63,8 +65,8 @@ struct Stg {
   // Rectified voltages of every neuron from sample `drop` on; finish() filters them in place.
   SLOPPY_HD static int traceSize(const double* opt) { return kNeurons * samplesKept(opt); }
 
-  template <class T>
-  SLOPPY_HD static void init(const double*, const T*, T* x, const PathRng&) {
+  template <class T, class Rng>
+  SLOPPY_HD static void init(const double*, const T*, T* x, const Rng&) {
     // EPI's fixed initial state, a point on the circuit's rhythm.
     const double x0[kState] = {-0.04169771, -0.04319491, 0.00883992, -0.06879824, 0.03048103,
                                0.00151316,  0.19784773,  0.56514935, 0.12214069,  0.35290397,
@@ -72,9 +74,9 @@ struct Stg {
     for (int k = 0; k < kState; ++k) x[k] = T(x0[k]);
   }
 
-  template <class T>
-  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const PathRng& rng) {
-    double xi[kNeurons];
+  template <class T, class Rng>
+  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const Rng& rng) {
+    typename Rng::Real xi[kNeurons];
     rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, xi, kNeurons);
     const double dt = opt[kDt];
     const double noise = opt[kSigmaI] * dt / kC;
@@ -124,6 +126,7 @@ struct Stg {
   // online with a max shift, so no per-bin array is needed and exp never overflows (β|V| reaches hundreds).
   template <class T>
   SLOPPY_HD static void finish(const double* opt, const T*, const T*, Trace<T> trace, T* stats) {
+    using B = typename Scalar<T>::Base;
     const int window = intOption(opt[kWindow]);
     const int len = samplesKept(opt) - window + 1;
     if (len < 1) {
@@ -146,40 +149,51 @@ struct Stg {
     const double beta = opt[kBeta];
     const double df = opt[kDf];
     const int bins = intOption(opt[kFMax] / df) + 1;
-    double peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
+    B peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
     T weight[kNeurons], moment[kNeurons];
-    for (int b = 0; b < bins; ++b) {
-      // The phasor e^{-i·2π f n dt} by recurrence: its rounding drifts by ~n·ε (≈ 6e-14 at n = 262).
-      const double angle = 2.0 * M_PI * (b * df) * opt[kDt];
-      const double rotRe = ::cos(angle), rotIm = -::sin(angle);
-      double phRe = 1.0, phIm = 0.0;
-      T re[kNeurons], im[kNeurons];
-      for (int k = 0; k < kNeurons; ++k) re[k] = im[k] = T(0.0);
-      for (int j = 0; j < len; ++j) {
-        for (int k = 0; k < kNeurons; ++k) {
+    // One neuron and kBinBlock bins per pass over the trace: the accumulators then fit in registers.
+    for (int k = 0; k < kNeurons; ++k) {
+      for (int b0 = 0; b0 < bins; b0 += kBinBlock) {
+        const int block = bins - b0 < kBinBlock ? bins - b0 : kBinBlock;
+        // The phasors e^{-i·2π f n dt} by recurrence: their rounding drifts by ~n·ε (≈ 6e-14 at n = 262).
+        double rotRe[kBinBlock], rotIm[kBinBlock], phRe[kBinBlock], phIm[kBinBlock];
+        T re[kBinBlock], im[kBinBlock];
+        for (int q = 0; q < kBinBlock; ++q) {
+          const double angle = 2.0 * M_PI * ((b0 + q) * df) * opt[kDt];
+          rotRe[q] = ::cos(angle);
+          rotIm[q] = -::sin(angle);
+          phRe[q] = 1.0;
+          phIm[q] = 0.0;
+          re[q] = im[q] = T(0.0);
+        }
+        for (int j = 0; j < len; ++j) {
           const T centred = trace[j * kNeurons + k];
-          re[k] += centred * phRe;
-          im[k] += centred * phIm;
+          for (int q = 0; q < kBinBlock; ++q) {
+            re[q] += centred * phRe[q];
+            im[q] += centred * phIm[q];
+            const double nextRe = phRe[q] * rotRe[q] - phIm[q] * rotIm[q];
+            phIm[q] = phRe[q] * rotIm[q] + phIm[q] * rotRe[q];
+            phRe[q] = nextRe;
+          }
         }
-        const double nextRe = phRe * rotRe - phIm * rotIm;
-        phIm = phRe * rotIm + phIm * rotRe;
-        phRe = nextRe;
-      }
-      for (int k = 0; k < kNeurons; ++k) {
-        const T score = beta * modulus(re[k], im[k]);
-        const double value = m::value(score);
-        if (b == 0) {
-          peak[k] = value;
-          weight[k] = moment[k] = T(0.0);
-        } else if (value > peak[k]) {
-          const double shrink = ::exp(peak[k] - value);
-          weight[k] = weight[k] * shrink;
-          moment[k] = moment[k] * shrink;
-          peak[k] = value;
+        for (int q = 0; q < block; ++q) {
+          const int b = b0 + q;
+          const T score = beta * modulus(re[q], im[q]);
+          const B value = m::value(score);
+          if (b == 0) {
+            peak[k] = value;
+            weight[k] = moment[k] = T(0.0);
+          } else {
+            const B next = m::max(peak[k], value);
+            const B shrink = m::exp(peak[k] - next);  // 1 unless this bin is the new maximum
+            weight[k] = weight[k] * shrink;
+            moment[k] = moment[k] * shrink;
+            peak[k] = next;
+          }
+          const T e = m::exp(score - peak[k]);
+          weight[k] += e;
+          moment[k] += e * (b * df);
         }
-        const T e = m::exp(score - peak[k]);
-        weight[k] += e;
-        moment[k] += e * (b * df);
       }
     }
     const int neuronOfStat[kStats] = {kHub, kF1, kF2, kS1, kS2};
@@ -205,7 +219,8 @@ struct Stg {
   template <class T>
   SLOPPY_HD static T modulus(const T& re, const T& im) {
     const T r2 = re * re + im * im;
-    return m::value(r2) > 0.0 ? m::sqrt(r2) : T(0.0);
+    const auto positive = r2 > 0.0;
+    return m::select(positive, m::sqrt(m::select(positive, r2, T(1.0))), T(0.0));
   }
 };
 

@@ -67,7 +67,11 @@ Napi::Value Models(const Napi::CallbackInfo& info) {
 // modelInfo(name, options: Float64Array) → the description with steps and trace size for those options.
 Napi::Value ModelInfoFor(const Napi::CallbackInfo& info) {
   const ModelEntry& entry = entryFor(info[0]);
-  return infoToObject(info.Env(), entry.info(toVector(info[1], "options")));
+  try {
+    return infoToObject(info.Env(), entry.info(toVector(info[1], "options")));
+  } catch (const CodedError& e) {
+    throw codedError(info.Env(), e.code, e.what());
+  }
 }
 
 class SimulateWorker : public Napi::AsyncProgressWorker<double> {

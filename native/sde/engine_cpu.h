@@ -1,33 +1,91 @@
-// The CPU backend of the batched SDE engine: paths spread over the addon's thread pool, each running
-// the same simulatePath<Model, T> that the CUDA kernel runs.
+// The CPU backend of the batched SDE engine: groups of paths spread over the addon's thread pool, each
+// group running the same simulatePaths<Model, T> that the CUDA kernel runs. Models written branch-free
+// (kVectorized) run kLanes paths per group on Lanes<kLanes>, so each statement is one SIMD instruction;
+// the others run one path per group. A path's numbers do not depend on its group: the lanes compute
+// exactly what one path alone would.
 #pragma once
+#include <type_traits>
+
 #include "../core/thread_pool.h"
 #include "batch.h"
 
 namespace sloppy {
 
-template <class Model, class T>
-void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
-                 double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
+constexpr int kLanes = 8;  // one AVX-512 register of doubles, or two AVX2 ones
+
+template <class Model, class = void>
+struct IsVectorized : std::false_type {};
+template <class Model>
+struct IsVectorized<Model, std::enable_if_t<Model::kVectorized>> : std::true_type {};
+
+// The scalar type a model runs on for W lanes, with or without P tangents.
+template <int W, int P, bool Grad> struct CpuScalar {
+  using type = std::conditional_t<Grad, Dual<P, std::conditional_t<W == 1, double, Lanes<W>>>,
+                                  std::conditional_t<W == 1, double, Lanes<W>>>;
+};
+template <int W> struct CpuRng {
+  using type = LaneRng<W>;
+};
+template <> struct CpuRng<1> {
+  using type = PathRng;
+};
+
+// Runs lane groups [begin, end) of a chunk. Compiled for three instruction sets, chosen at load time,
+// so one prebuilt binary uses AVX-512 or AVX2 where the machine has them; `flatten` inlines the whole
+// model into each clone, since a call out of it would land in code built for the baseline instruction set.
+template <class Model, int W, bool Grad>
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t paths, int64_t begin,
+               int64_t end, double* pathStats, double* pathGrad, PathFault* faults, double* trajectory) {
+  using T = typename CpuScalar<W, Model::kParams, Grad>::type;
+  constexpr int S = Model::kStats;
+  constexpr int G = Model::kStats * Model::kParams;
   const double* opt = job.options.data();
-  const int64_t paths = sets * layout.trials;
-  const int traceSize = Model::traceSize(opt);
-  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
-  const int64_t grain = std::max<int64_t>(1, paths / (8 * threads));
-  parallelFor(paths, grain, threads, [&](int64_t begin, int64_t end) {
-    checkCancelled(job);
-    std::vector<T> scratch(static_cast<size_t>(std::max(traceSize, 1)));
-    for (int64_t p = begin; p < end; ++p) {
+  std::vector<T> scratch(static_cast<size_t>(std::max(Model::traceSize(opt), 1)));
+  // Lanes past the chunk's end repeat its last path and write to a sink.
+  std::vector<double> sink(S + G + layout.trajectoryPerPath());
+  for (int64_t group = begin; group < end; ++group) {
+    const double* zRows[W];
+    PathOutput outs[W];
+    PathFault laneFaults[W];
+    typename CpuRng<W>::type rng;
+    for (int l = 0; l < W; ++l) {
+      const int64_t p = std::min(group * W + l, paths - 1);
+      const bool real = group * W + l < paths;
       const int64_t set = firstSet + p / layout.trials;
       const int trial = static_cast<int>(p % layout.trials);
-      PathOutput out{pathStats + p * Model::kStats,
-                     pathGrad != nullptr ? pathGrad + p * Model::kStats * Model::kParams : nullptr,
-                     layout.recorded > 0 ? res.trajectory.data() + (set * layout.trials + trial) * layout.trajectoryPerPath()
-                                         : nullptr,
-                     job.stride};
-      faults[p] = simulatePath<Model, T>(opt, job.z.data() + set * Model::kParams, pathRng(job, set, trial),
-                                         Trace<T>{scratch.data(), 1}, out);
+      zRows[l] = job.z.data() + set * Model::kParams;
+      double* traj = layout.recorded > 0
+                         ? trajectory + (set * layout.trials + trial) * layout.trajectoryPerPath()
+                         : nullptr;
+      outs[l] = real ? PathOutput{pathStats + p * S, Grad ? pathGrad + p * G : nullptr, traj, job.stride}
+                     : PathOutput{sink.data(), Grad ? sink.data() + S : nullptr,
+                                  traj != nullptr ? sink.data() + S + G : nullptr, job.stride};
+      if constexpr (W == 1) {
+        rng = pathRng(job, set, trial);
+      } else {
+        rng.paths[l] = pathRng(job, set, trial);
+      }
     }
+    simulatePaths<Model, T>(opt, zRows, rng, Trace<T>{scratch.data(), 1}, outs, laneFaults);
+    for (int l = 0; l < W && group * W + l < paths; ++l) faults[group * W + l] = laneFaults[l];
+  }
+}
+
+template <class Model, bool Grad>
+void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
+                 double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
+  constexpr int W = IsVectorized<Model>::value ? kLanes : 1;
+  const int64_t paths = sets * layout.trials;
+  const int64_t groups = (paths + W - 1) / W;
+  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
+  const int64_t grain = std::max<int64_t>(1, groups / (8 * threads));
+  parallelFor(groups, grain, threads, [&](int64_t begin, int64_t end) {
+    checkCancelled(job);
+    runGroups<Model, W, Grad>(job, layout, firstSet, paths, begin, end, pathStats, pathGrad, faults.data(),
+                              res.trajectory.data());
   });
 }
 
@@ -45,10 +103,10 @@ void runSdeCpu(const SimJob& job, SimResult& res) {
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     faults.assign(sets * job.trials, PathFault{-1, -1});
     if (job.grad) {
-      runChunkCpu<Model, Dual<Model::kParams>>(job, layout, first, sets, pathStats.data(), pathGrad.data(), faults, res);
+      runChunkCpu<Model, true>(job, layout, first, sets, pathStats.data(), pathGrad.data(), faults, res);
       reduceTrials(pathGrad.data(), sets, job.trials, G, res.grad.data() + first * G);
     } else {
-      runChunkCpu<Model, double>(job, layout, first, sets, pathStats.data(), nullptr, faults, res);
+      runChunkCpu<Model, false>(job, layout, first, sets, pathStats.data(), nullptr, faults, res);
     }
     reduceTrials(pathStats.data(), sets, job.trials, S, res.stats.data() + first * S);
     recordFaults(faults, first, job.trials, res.fault);

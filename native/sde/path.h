@@ -1,12 +1,12 @@
-// One simulated path (one parameter set, one trial): the per-thread body shared by the CPU thread pool
-// and the CUDA kernel. Writes the trial's statistics (and their gradients when T is a Dual) and,
-// on request, the trajectory every `stride` steps.
+// One group of simulated paths (W = 1 on the GPU, W lanes on the CPU), each a (parameter set, trial): the
+// body shared by the CPU thread pool and the CUDA kernel. Writes each path's statistics (and their
+// gradients when T is a Dual) and, on request, its trajectory every `stride` steps.
 #pragma once
 #include "model.h"
 
 namespace sloppy {
 
-// Where the first non-finite number appeared, if any (step −1: none).
+// Where a path first became non-finite, if it did (step −1: never).
 struct PathFault {
   int step;
   int state;
@@ -19,52 +19,61 @@ struct PathOutput {
   int stride;
 };
 
-template <class Model, class T>
-SLOPPY_HD PathFault simulatePath(const double* opt, const double* zRow, const PathRng& rng, Trace<T> trace,
-                                 const PathOutput& out) {
+// zRows[l], outs[l] and faults[l] belong to lane l; rng draws lane l's noise.
+template <class Model, class T, class Rng>
+SLOPPY_HD void simulatePaths(const double* opt, const double* const* zRows, const Rng& rng, Trace<T> trace,
+                             const PathOutput* outs, PathFault* faults) {
+  using B = typename Scalar<T>::Base;
+  constexpr int W = LaneCount<B>::value;
   constexpr int P = Model::kParams;
   T z[P];
-  for (int i = 0; i < P; ++i) z[i] = Scalar<T>::variable(zRow[i], i);
+  for (int i = 0; i < P; ++i) {
+    B v;
+    for (int l = 0; l < W; ++l) setLane(v, l, zRows[l][i]);
+    z[i] = Scalar<T>::variable(v, i);
+  }
+  for (int l = 0; l < W; ++l) faults[l] = PathFault{-1, -1};
 
   T x[Model::kState];
   Model::init(opt, z, x, rng);
-  PathFault fault{-1, -1};
-  const bool integrate = Model::kStatsNeedPath || out.trajectory != nullptr;
-  const int steps = integrate ? Model::steps(opt) : 0;
+  const bool recording = outs[0].trajectory != nullptr;
+  const int steps = Model::kStatsNeedPath || recording ? Model::steps(opt) : 0;
   auto record = [&](int n) {
-    if (out.trajectory != nullptr && n % out.stride == 0) {
-      double* row = out.trajectory + static_cast<int64_t>(n / out.stride) * Model::kState;
-      for (int k = 0; k < Model::kState; ++k) row[k] = m::value(x[k]);
+    if (!recording || n % outs[0].stride != 0) return;
+    const int64_t row = static_cast<int64_t>(n / outs[0].stride) * Model::kState;
+    for (int k = 0; k < Model::kState; ++k) {
+      const B v = m::value(x[k]);
+      for (int l = 0; l < W; ++l) outs[l].trajectory[row + k] = lane(v, l);
     }
   };
   Model::observe(opt, z, x, 0, trace);
   record(0);
   for (int n = 0; n < steps; ++n) {
     Model::step(opt, z, x, n, rng);
+    int faulted = 0;
     for (int k = 0; k < Model::kState; ++k) {
-      if (!m::isfinite(x[k])) {
-        fault = PathFault{n + 1, k};
-        break;
+      const auto ok = m::isfinite(x[k]);
+      for (int l = 0; l < W; ++l) {
+        if (!laneOf(ok, l) && faults[l].step < 0) faults[l] = PathFault{n + 1, k};
       }
     }
-    if (fault.step >= 0) break;
+    for (int l = 0; l < W; ++l) faulted += faults[l].step >= 0;
+    if (faulted == W) break;
     Model::observe(opt, z, x, n + 1, trace);
     record(n + 1);
   }
 
   T stats[Model::kStats];
-  if (fault.step < 0) {
-    Model::finish(opt, z, x, trace, stats);
-  } else {
-    for (int s = 0; s < Model::kStats; ++s) stats[s] = T(NAN);
-  }
+  Model::finish(opt, z, x, trace, stats);
   for (int s = 0; s < Model::kStats; ++s) {
-    out.stats[s] = m::value(stats[s]);
-    if (out.grad != nullptr) {
-      for (int i = 0; i < P; ++i) out.grad[s * P + i] = Scalar<T>::tangent(stats[s], i);
+    const B v = m::value(stats[s]);
+    for (int l = 0; l < W; ++l) outs[l].stats[s] = faults[l].step >= 0 ? NAN : lane(v, l);
+    if (outs[0].grad == nullptr) continue;
+    for (int i = 0; i < P; ++i) {
+      const B d = Scalar<T>::tangent(stats[s], i);
+      for (int l = 0; l < W; ++l) outs[l].grad[s * P + i] = faults[l].step >= 0 ? NAN : lane(d, l);
     }
   }
-  return fault;
 }
 
 }  // namespace sloppy
