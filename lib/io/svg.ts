@@ -28,7 +28,7 @@ export interface LinePlot {
 
 /** Colour-blind-safe qualitative palette (Okabe–Ito), reused cyclically. */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
-const MARGIN = { left: 70, right: 130, top: 40, bottom: 55 };
+const MARGIN = { left: 70, right: 150, top: 40, bottom: 55 };
 const TARGET_TICKS = 6;
 
 interface Range {
