@@ -91,7 +91,11 @@ template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> tanh(const Dual<P, B>& a
   const B t = tanh(a.v);
   return chain(a, t, B(1.0 - t * t));
 }
-template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> cosh(const Dual<P, B>& a) { return chain(a, cosh(a.v), sinh(a.v)); }
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> cosh(const Dual<P, B>& a) {
+  const B e = exp(a.v);
+  const B inv = 1.0 / e;
+  return chain(a, B(0.5 * (e + inv)), B(0.5 * (e - inv)));
+}
 template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> sin(const Dual<P, B>& a) { return chain(a, sin(a.v), cos(a.v)); }
 template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> cos(const Dual<P, B>& a) { return chain(a, cos(a.v), B(-sin(a.v))); }
 template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> atanh(const Dual<P, B>& a) {

@@ -35,6 +35,25 @@ SLOPPY_HD Philox4x32 philox4x32_10(Philox4x32 ctr, uint32_t k0, uint32_t k1) {
   return ctr;
 }
 
+// W independent blocks at once, lane by lane in the innermost loops so the compiler vectorises the
+// 32×32→64-bit products; lane l gets exactly philox4x32_10(ctr[l], k0[l], k1[l]).
+template <int W>
+SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&k1)[W]) {
+  for (int round = 0; round < 10; ++round) {
+    for (int l = 0; l < W; ++l) {
+      const uint64_t p0 = static_cast<uint64_t>(detail::kPhiloxM0) * c[0][l];
+      const uint64_t p1 = static_cast<uint64_t>(detail::kPhiloxM1) * c[2][l];
+      const uint32_t c1 = c[1][l], c3 = c[3][l];
+      c[0][l] = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0[l];
+      c[1][l] = static_cast<uint32_t>(p1);
+      c[2][l] = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1[l];
+      c[3][l] = static_cast<uint32_t>(p0);
+      k0[l] += detail::kPhiloxW0;
+      k1[l] += detail::kPhiloxW1;
+    }
+  }
+}
+
 // 53 random bits from two words, mapped to (0, 1]: never 0, so log() in Box–Muller is finite.
 SLOPPY_HD double uniform_open0(uint32_t hi, uint32_t lo) {
   const uint64_t bits = (static_cast<uint64_t>(hi) << 21) ^ static_cast<uint64_t>(lo >> 11);

@@ -75,16 +75,21 @@ struct LaneRng {
 
   SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
     for (int i = 0; i < n; i += 2) {
-      double u1[W], u2[W], n1[W], n2[W];
+      uint32_t c[4][W], k0[W], k1[W];
       for (int l = 0; l < W; ++l) {
-        const Philox4x32 r = paths[l].block(step, static_cast<uint32_t>(i / 2), stream);
-        u1[l] = uniform_open0(r.v[0], r.v[1]);
-        u2[l] = uniform_open0(r.v[2], r.v[3]);
+        c[0][l] = step;
+        c[1][l] = static_cast<uint32_t>(i / 2);
+        c[2][l] = (paths[l].trial << 2) | static_cast<uint32_t>(stream);
+        c[3][l] = paths[l].seedHi;
+        k0[l] = paths[l].seedLo;
+        k1[l] = paths[l].set;
       }
-      for (int l = 0; l < W; ++l) boxMuller(u1[l], u2[l], n1[l], n2[l]);
+      philox4x32_10<W>(c, k0, k1);
       for (int l = 0; l < W; ++l) {
-        out[i].v[l] = n1[l];
-        if (i + 1 < n) out[i + 1].v[l] = n2[l];
+        double n1, n2;
+        boxMuller(uniform_open0(c[0][l], c[1][l]), uniform_open0(c[2][l], c[3][l]), n1, n2);
+        out[i].v[l] = n1;
+        if (i + 1 < n) out[i + 1].v[l] = n2;
       }
     }
   }
