@@ -151,7 +151,8 @@ export async function simulate(model: string, z: unknown, opts: SimulateOptions 
     set: out.fault.set,
     trial: out.fault.trial,
     step: out.fault.step,
-    state: info.state[out.fault.state] ?? String(out.fault.state),
+    // Models without state (rnn2) report a non-finite statistic as state −1.
+    state: out.fault.state >= 0 ? info.state[out.fault.state] : 'statistics',
     count: out.fault.count,
   };
   if (nonFinite && onNonFinite === 'error') {
