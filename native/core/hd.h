@@ -7,5 +7,16 @@
 #define SLOPPY_HD inline
 #endif
 
+// Fully unrolls the next loop (fixed, small trip count), so that arrays indexed by it live in registers.
+#if defined(__CUDACC__)
+#define SLOPPY_UNROLL _Pragma("unroll")
+#elif defined(__clang__)
+#define SLOPPY_UNROLL _Pragma("clang loop unroll(full)")
+#elif defined(__GNUC__)
+#define SLOPPY_UNROLL _Pragma("GCC unroll 16")
+#else
+#define SLOPPY_UNROLL
+#endif
+
 #include <cmath>
 #include <cstdint>

@@ -151,30 +151,37 @@ struct Stg {
     const int bins = intOption(opt[kFMax] / df) + 1;
     B peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
     T weight[kNeurons], moment[kNeurons];
-    // One neuron and kBinBlock bins per pass over the trace, so the accumulators stay in registers. Only
-    // |V(f)| is needed, so Goertzel's real recurrence s_n = x_n + 2cos(ω)s_{n−1} − s_{n−2} replaces the complex
-    // sum: |V|² = s₁² + s₂² − 2cos(ω)s₁s₂ from the last two terms. Its rounding grows like n²ε near ω = 0
-    // (≈ 7e-12 relative at n = 262), far below what the soft-argmax can see.
+    // One neuron and kBinBlock bins per pass over the trace, so the accumulators stay in registers. The
+    // phasors e^{-i·2π f n dt} advance by complex rotation, shared by every lane and tangent; their rounding
+    // drifts by ~n·ε (≈ 6e-14 at n = 262). (Goertzel's real recurrence would be cheaper, but its n²ε error
+    // growth near f = 0 shows in the low bins at the 1e-6 level.)
     for (int k = 0; k < kNeurons; ++k) {
       for (int b0 = 0; b0 < bins; b0 += kBinBlock) {
         const int block = bins - b0 < kBinBlock ? bins - b0 : kBinBlock;
-        double twoCos[kBinBlock];
-        T s1[kBinBlock], s2[kBinBlock];
+        double rotRe[kBinBlock], rotIm[kBinBlock], phRe[kBinBlock], phIm[kBinBlock];
+        T re[kBinBlock], im[kBinBlock];
         for (int q = 0; q < kBinBlock; ++q) {
-          twoCos[q] = 2.0 * ::cos(2.0 * M_PI * ((b0 + q) * df) * opt[kDt]);
-          s1[q] = s2[q] = T(0.0);
+          const double angle = 2.0 * M_PI * ((b0 + q) * df) * opt[kDt];
+          rotRe[q] = ::cos(angle);
+          rotIm[q] = -::sin(angle);
+          phRe[q] = 1.0;
+          phIm[q] = 0.0;
+          re[q] = im[q] = T(0.0);
         }
         for (int j = 0; j < len; ++j) {
           const T centred = trace[j * kNeurons + k];
+          SLOPPY_UNROLL
           for (int q = 0; q < kBinBlock; ++q) {
-            const T s0 = centred + twoCos[q] * s1[q] - s2[q];
-            s2[q] = s1[q];
-            s1[q] = s0;
+            re[q] += centred * phRe[q];
+            im[q] += centred * phIm[q];
+            const double nextRe = phRe[q] * rotRe[q] - phIm[q] * rotIm[q];
+            phIm[q] = phRe[q] * rotIm[q] + phIm[q] * rotRe[q];
+            phRe[q] = nextRe;
           }
         }
         for (int q = 0; q < block; ++q) {
           const int b = b0 + q;
-          const T score = beta * magnitude(s1[q] * s1[q] + s2[q] * s2[q] - twoCos[q] * s1[q] * s2[q]);
+          const T score = beta * magnitude(re[q] * re[q] + im[q] * im[q]);
           const B value = m::value(score);
           if (b == 0) {
             peak[k] = value;
@@ -211,8 +218,7 @@ struct Stg {
     return kept > 0 ? kept : 0;
   }
 
-  // √r2 with a zero (not NaN) tangent at and below 0: the f = 0 bin of a mean-free signal sits there, and
-  // rounding can leave its r2 a hair negative.
+  // √r2 with a zero (not NaN) tangent at 0: the f = 0 bin of a mean-free signal sits there.
   template <class T>
   SLOPPY_HD static T magnitude(const T& r2) {
     const auto positive = r2 > 0.0;
