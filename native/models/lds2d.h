@@ -11,6 +11,7 @@ struct Lds2d {
   static constexpr int kState = 2;
   static constexpr int kStats = 2;
   static constexpr bool kStatsNeedPath = false;
+  static constexpr bool kVectorized = true;
   enum Option { kDt, kSteps, kTau, kSigma, kX0, kY0, kNumOptions };
 
   static ModelInfo describe() {
@@ -32,14 +33,14 @@ struct Lds2d {
   SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }
   SLOPPY_HD static int traceSize(const double*) { return 0; }
 
-  template <class T>
-  SLOPPY_HD static void init(const double* opt, const T*, T* x, const PathRng&) {
+  template <class T, class Rng>
+  SLOPPY_HD static void init(const double* opt, const T*, T* x, const Rng&) {
     x[0] = T(opt[kX0]);
     x[1] = T(opt[kY0]);
   }
-  template <class T>
-  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const PathRng& rng) {
-    double xi[2];
+  template <class T, class Rng>
+  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const Rng& rng) {
+    typename Rng::Real xi[2];
     rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, xi, 2);
     const double h = opt[kDt] / opt[kTau];
     const double noise = opt[kSigma] * ::sqrt(opt[kDt]);
@@ -55,13 +56,10 @@ struct Lds2d {
     const T tr = (z[0] + z[3]) * invTau;
     const T det = (z[0] * z[3] - z[1] * z[2]) * (invTau * invTau);
     const T disc = tr * tr - 4.0 * det;
-    if (m::value(disc) >= 0.0) {
-      stats[0] = 0.5 * tr + 0.5 * m::sqrt(disc);
-      stats[1] = T(0.0);
-    } else {
-      stats[0] = 0.5 * tr;
-      stats[1] = m::sqrt(-disc) * (0.25 / M_PI);
-    }
+    const auto real = disc >= 0.0;  // real eigenvalues, else a complex pair
+    const T root = m::sqrt(m::abs(disc));
+    stats[0] = 0.5 * tr + m::select(real, 0.5 * root, T(0.0));
+    stats[1] = m::select(real, T(0.0), root * (0.25 / M_PI));
   }
 };
 

@@ -10,6 +10,7 @@ struct Ou {
   static constexpr int kState = 1;
   static constexpr int kStats = 2;
   static constexpr bool kStatsNeedPath = true;
+  static constexpr bool kVectorized = true;
   enum Option { kDt, kSteps, kX0, kNumOptions };
 
   static ModelInfo describe() {
@@ -27,13 +28,13 @@ struct Ou {
   SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }
   SLOPPY_HD static int traceSize(const double*) { return 0; }
 
-  template <class T>
-  SLOPPY_HD static void init(const double* opt, const T*, T* x, const PathRng&) {
+  template <class T, class Rng>
+  SLOPPY_HD static void init(const double* opt, const T*, T* x, const Rng&) {
     x[0] = T(opt[kX0]);
   }
-  template <class T>
-  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const PathRng& rng) {
-    double xi;
+  template <class T, class Rng>
+  SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const Rng& rng) {
+    typename Rng::Real xi;
     rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, &xi, 1);
     const double dt = opt[kDt];
     x[0] = x[0] + z[0] * (z[1] - x[0]) * dt + z[2] * (::sqrt(dt) * xi);
