@@ -31,7 +31,11 @@ SLOPPY_HD double exp(double x) {
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
   constexpr double kShifter = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer in the low bits
   const double xc = x < -746.0 ? -746.0 : (x > 710.0 ? 710.0 : x);
-  const double kd = (xc * kLog2e + kShifter) - kShifter;
+  const double shifted = xc * kLog2e + kShifter;
+  const double kd = shifted - kShifter;
+  // k from the shifted value's low bits: integer arithmetic only, which AVX2 vectorises (a double → int64
+  // conversion needs AVX-512).
+  const int64_t k = static_cast<int64_t>(bits(shifted) - bits(kShifter));
   const double r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
   double p = 1.0 / 6227020800.0;  // 1/13!
   p = p * r + 1.0 / 479001600.0;
@@ -47,8 +51,7 @@ SLOPPY_HD double exp(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const int64_t k = static_cast<int64_t>(kd);
-  const int64_t k1 = k / 2;
+  const int64_t k1 = k >> 1;
   const double y = (p * fromBits(static_cast<uint64_t>(k1 + 1023) << 52)) *
                    fromBits(static_cast<uint64_t>(k - k1 + 1023) << 52);
   const double big = x > 709.782712893384 ? __builtin_huge_val() : y;
@@ -114,7 +117,8 @@ SLOPPY_HD double log(double x) {
   p = p * s2 + 1.0;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  const double ed = static_cast<double>(e);
+  // e as a double through the exponent bits, as in exp(): no int64 → double conversion (AVX-512 only).
+  const double ed = fromBits(0x4330000000000000ULL + static_cast<uint64_t>(e + 2048)) - (4503599627370496.0 + 2048.0);
   return (ed * kLn2Hi + 2.0 * s * p) + ed * kLn2Lo;
 }
 
@@ -122,7 +126,9 @@ SLOPPY_HD double log(double x) {
 // |t| ≤ 1/8 turn, so the angle 2πt lies in [−π/4, π/4], where Taylor series to degree 17/18 are exact to
 // below 1e-17; the quadrant q then rotates (sin, cos).
 SLOPPY_HD void sincos2pi(double u, double& s, double& c) {
-  const double q = static_cast<double>(static_cast<int64_t>(u * 4.0 + 0.5));
+  constexpr double kShifter = 6755399441055744.0;  // rounds u·4 to the nearest integer, as in exp()
+  const double shifted = u * 4.0 + kShifter;
+  const double q = shifted - kShifter;
   const double a = (u - 0.25 * q) * 6.283185307179586476925286766559;
   const double a2 = a * a;
   double ps = -1.0 / 355687428096000.0;  // −1/17!
@@ -144,7 +150,7 @@ SLOPPY_HD void sincos2pi(double u, double& s, double& c) {
   pc = pc * a2 - 1.0 / 24.0;
   pc = pc * a2 + 0.5;
   const double cosA = 1.0 - a2 * pc;
-  const int quadrant = static_cast<int>(q) & 3;
+  const int quadrant = static_cast<int>(bits(shifted) - bits(kShifter)) & 3;
   s = quadrant == 0 ? sinA : (quadrant == 1 ? cosA : (quadrant == 2 ? -sinA : -cosA));
   c = quadrant == 0 ? cosA : (quadrant == 1 ? -sinA : (quadrant == 2 ? -cosA : sinA));
 }
