@@ -4,12 +4,17 @@ Reads one JSON job on stdin and prints one JSON object on stdout:
   {"mode": "versions"}
       -> JAX, jaxlib, numpy and Python versions and JAX's devices.
   {"mode": "describe", "model", "options"}
-      -> the peer's step count and noise layout, so bench/run.js can hand it sloppy's own normals for the check.
-  {"mode": "check", "model", "options", "z": rows, "xi": rows × steps × noise}
+      -> the peer's step count and noise layout, so bench/run.js can hand it sloppy's own draws for the check.
+  {"mode": "check", "model", "options", "z": rows, "xi": rows × steps × noise, "draws": {name: rows × steps × n}}
       -> statistics and forward-mode Jacobians at those rows, on that exact noise.
   {"mode": "time", "model", "options", "zFile", "params", "batch", "grad", "minReps", "minSeconds", "device"}
       -> compile + first run, every timed run and the best, CPU seconds per wall second during the timed runs.
          One case per process, so that bench/run.js can time sloppy and JAX back to back under the same load.
+
+A peer may need random numbers besides the dynamics noise ξ (initial conditions, quenched connectivity noise).
+It lists them in draws(opt) -> {name: {"stream", "kind", "steps", "n"}}: which of sloppy's Philox streams
+('initial', 'quenched'), 'normals' or 'uniforms', and a steps × n block of them (step s holds the n numbers
+sloppy's model draws at counter step s). path_stats then receives each by keyword.
 
 A path is what a JAX user would write: lax.scan over the steps, jax.vmap over parameter sets, jax.jit around the
 batch, the noise drawn inside the jitted function with jax.random, and jax.jacfwd (forward mode, like sloppy's
@@ -33,16 +38,20 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
+def draws(model, opt):
+    return model.draws(opt) if hasattr(model, "draws") else {}
+
+
 def path_function(model, opt, grad):
-    """(z, ξ) -> statistics, or (statistics, ∂statistics/∂z) with jacfwd, for one path."""
-    def stats(z, xi):
-        return model.path_stats(z, xi, opt)
+    """(z, ξ, draws) -> statistics, or (statistics, ∂statistics/∂z) with jacfwd, for one path."""
+    def stats(z, xi, extra):
+        return model.path_stats(z, xi, opt, **extra)
 
     if not grad:
         return stats
 
-    def with_jacobian(z, xi):
-        jac, value = jax.jacfwd(lambda zz: (stats(zz, xi),) * 2, has_aux=True)(z)
+    def with_jacobian(z, xi, extra):
+        jac, value = jax.jacfwd(lambda zz: (stats(zz, xi, extra),) * 2, has_aux=True)(z)
         return value, jac
 
     return with_jacobian
@@ -56,9 +65,14 @@ def noise_shape(model, opt):
 def batch_function(model, opt, grad):
     per_path = path_function(model, opt, grad)
     shape = noise_shape(model, opt)
+    extra = draws(model, opt)
+    sample = {"normals": jax.random.normal, "uniforms": jax.random.uniform}
 
     def one(key, z):
-        return per_path(z, jax.random.normal(key, shape, dtype=jnp.float64))
+        keys = jax.random.split(key, 1 + len(extra)) if extra else [key]
+        drawn = {name: sample[d["kind"]](k, (d["steps"], d["n"]), dtype=jnp.float64)
+                 for k, (name, d) in zip(keys[1:], extra.items())}
+        return per_path(z, jax.random.normal(keys[0], shape, dtype=jnp.float64), drawn)
 
     @jax.jit
     def run(key, z):
@@ -96,7 +110,8 @@ def time_case(model, job):
 
 def check(model, job):
     run = jax.jit(jax.vmap(path_function(model, job["options"], True)))
-    value, jac = run(jnp.asarray(job["z"], dtype=jnp.float64), jnp.asarray(job["xi"], dtype=jnp.float64))
+    extra = {name: jnp.asarray(rows, dtype=jnp.float64) for name, rows in job.get("draws", {}).items()}
+    value, jac = run(jnp.asarray(job["z"], dtype=jnp.float64), jnp.asarray(job["xi"], dtype=jnp.float64), extra)
     return {"stats": np.asarray(value).tolist(), "grad": np.asarray(jac).tolist()}
 
 
@@ -122,7 +137,8 @@ def main():
     model = importlib.import_module(job["model"])
     if job["mode"] == "describe":
         out.update({"noisePerStep": model.NOISE_PER_STEP, "statsNeedPath": model.STATS_NEED_PATH,
-                    "steps": model.steps(job["options"]), "checkOptions": getattr(model, "CHECK_OPTIONS", {})})
+                    "steps": model.steps(job["options"]), "checkOptions": getattr(model, "CHECK_OPTIONS", {}),
+                    "draws": draws(model, job["options"])})
     elif job["mode"] == "check":
         out.update(check(model, job))
     elif job["mode"] == "time":

@@ -1,19 +1,27 @@
 'use strict';
 // Whether the JAX peer computes sloppy's numbers: both sides evaluate the same rows on the same noise (sloppy's
-// Philox normals, handed to the peer), and we report the largest absolute differences of statistics and
+// Philox draws, handed to the peer), and we report the largest absolute differences of statistics and
 // gradients next to the largest magnitudes, so the reader can judge them against double precision.
 const { runJob } = require('./peer');
 
-function noiseFor(sloppy, rows, steps, perStep, seed) {
-  const xi = [];
-  for (let set = 0; set < rows; ++set) {
-    const path = [];
-    for (let step = 0; step < steps; ++step) {
-      path.push(perStep > 0 ? Array.from(sloppy.normals(perStep, { seed, set, trial: 0, step })) : []);
-    }
-    xi.push(path);
+// sloppy's uniform_open0 (native/core/philox.h) of the Philox blocks PathRng::uniforms draws (native/core/rng.h):
+// the public API exposes the generator but not its uniforms.
+function uniforms(sloppy, n, { seed, set, trial, step, stream }) {
+  const out = [];
+  for (let i = 0; i < n; i += 2) {
+    const r = sloppy.philox([step, i / 2, (trial << 2) | stream, Math.floor(seed / 2 ** 32)], [seed >>> 0, set]);
+    out.push((r[0] * 2 ** 21 + (r[1] >>> 11) + 1) / 2 ** 53, (r[2] * 2 ** 21 + (r[3] >>> 11) + 1) / 2 ** 53);
   }
-  return xi;
+  return out.slice(0, n);
+}
+
+// rows × steps × n draws of one stream, trial 0, as the model sees them at each counter step.
+function drawsFor(sloppy, rows, { stream = 'dynamics', kind = 'normals', steps, n }, seed) {
+  const where = { seed, trial: 0, stream: sloppy.Stream[stream[0].toUpperCase() + stream.slice(1)] };
+  const draw = kind === 'uniforms' ? (set, step) => uniforms(sloppy, n, { ...where, set, step })
+    : (set, step) => Array.from(sloppy.normals(n, { ...where, set, step }));
+  return Array.from({ length: rows }, (_, set) =>
+    Array.from({ length: steps }, (__, step) => (n > 0 ? draw(set, step) : [])));
 }
 
 function maxAbs(values) {
@@ -30,15 +38,17 @@ async function checkPeer(sloppy, model, z, rows, { options, describe, steps }) {
   const params = sloppy.models.get(model).params.length;
   const zRows = z.subarray(0, rows * params);
   const ours = await sloppy.statistics(model, zRows, { grad: true, seed, options, device: 'cpu' });
-  const xi = noiseFor(sloppy, rows, describe.statsNeedPath ? steps : 0, describe.noisePerStep, seed);
+  const xi = drawsFor(sloppy, rows, { steps: describe.statsNeedPath ? steps : 0, n: describe.noisePerStep }, seed);
+  const draws = Object.fromEntries(Object.entries(describe.draws ?? {}).map(([name, d]) => [name,
+    drawsFor(sloppy, rows, d, seed)]));
   const zList = Array.from({ length: rows }, (_, i) => Array.from(zRows.subarray(i * params, (i + 1) * params)));
-  const theirs = runJob({ mode: 'check', model, options, z: zList, xi }, 600);
+  const theirs = runJob({ mode: 'check', model, options, z: zList, xi, draws }, 600);
   const stats = theirs.stats.flat();
   const grad = theirs.grad.flat(2);
   return {
     rows,
     options,
-    sharedNoise: describe.noisePerStep > 0,
+    sharedNoise: describe.noisePerStep > 0 || Object.keys(draws).length > 0,
     maxAbsStats: maxAbs(ours.stats),
     maxAbsDiffStats: maxAbsDiff(ours.stats, stats),
     maxAbsGrad: maxAbs(ours.grad),

@@ -1,8 +1,8 @@
-// exp, expm1, log and sincos(2πu) written as branch-free polynomials. Why not libm: the CPU backend runs W
+// exp, log and sincos(2πu) written as branch-free polynomials. Why not libm: the CPU backend runs W
 // paths per instruction (lanes.h), and glibc's exp/log/sin cannot be vectorised by the compiler without
 // -ffast-math. The Box–Muller normals use them on every backend, so the CPU, its SIMD lanes and the GPU draw
 // bit-for-bit the same noise from the same Philox words.
-// Accuracy: exp within 1 ulp (normal results), expm1 and log within 3 ulp, sincos2pi within 4e-16.
+// Accuracy: exp within 1 ulp (normal results), log within 3 ulp, sincos2pi within 4e-16.
 #pragma once
 #include <cstring>
 
@@ -59,27 +59,7 @@ SLOPPY_HD double exp(double x) {
   return x != x ? x : small;
 }
 
-// e^x − 1 without cancellation near 0: a degree-13 Taylor polynomial for |x| < ln2/2 (truncation < 4e-18
-// relative), exp(x) − 1 beyond, where the subtraction loses at most one bit.
-SLOPPY_HD double expm1(double x) {
-  double p = 1.0 / 6227020800.0;
-  p = p * x + 1.0 / 479001600.0;
-  p = p * x + 1.0 / 39916800.0;
-  p = p * x + 1.0 / 3628800.0;
-  p = p * x + 1.0 / 362880.0;
-  p = p * x + 1.0 / 40320.0;
-  p = p * x + 1.0 / 5040.0;
-  p = p * x + 1.0 / 720.0;
-  p = p * x + 1.0 / 120.0;
-  p = p * x + 1.0 / 24.0;
-  p = p * x + 1.0 / 6.0;
-  p = p * x + 0.5;
-  const double near = x + x * x * p;
-  const double far = exp(x) - 1.0;
-  return (x > -0.34657359027997264 && x < 0.34657359027997264) ? near : far;
-}
-
-// Functions built on exp/expm1, branch-free so that lanes vectorise; overflow saturates to the right limit.
+// Functions built on exp, branch-free so that lanes vectorise; overflow saturates to the right limit.
 SLOPPY_HD double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 // tanh x = 1 − 2/(e^{2x} + 1): one exponential, exact to 2e-16 absolute (relative precision degrades only
 // for |x| ≪ 1, where no model reads tanh except through 1 ± tanh).
