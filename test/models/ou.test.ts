@@ -1,4 +1,5 @@
 import { simulate } from '../../lib';
+import { centralDifferences } from '../helpers/finite-differences';
 
 // Euler–Maruyama for dx = θ(μ − x)dt + σdW is the AR(1) recursion x' = a x + θμdt + σ√dt ξ with
 // a = 1 − θdt, whose moments are exact: mean μ + (x0 − μ)aⁿ, variance σ²dt(1 − a²ⁿ)/(1 − a²).
@@ -47,18 +48,8 @@ describe('ou', () => {
     const z = [theta, mu, sigma];
     const opts = { trials: 50, seed: 9, options: { dt, steps, x0 } };
     const r = await simulate('ou', [z], { ...opts, grad: true });
-    const h = 1e-5;
-    for (let j = 0; j < 3; ++j) {
-      const plus = z.slice();
-      const minus = z.slice();
-      plus[j] += h;
-      minus[j] -= h;
-      const [p, m] = await Promise.all([simulate('ou', [plus], opts), simulate('ou', [minus], opts)]);
-      for (let s = 0; s < 2; ++s) {
-        const fd = (p.stats[s] - m.stats[s]) / (2 * h);
-        // Central differences err by O(h²·f''') ≈ 1e-10 here; roundoff by ε·|f|/h ≈ 1e-11.
-        expect(r.grad![s * 3 + j]).toBeCloseTo(fd, 6);
-      }
-    }
+    const fd = await centralDifferences('ou', z, 1e-5, opts);
+    // Central differences err by O(h²·f''') ≈ 1e-10 here; roundoff by ε·|f|/h ≈ 1e-11.
+    fd.forEach((expected, k) => expect(r.grad![k]).toBeCloseTo(expected, 6));
   });
 });

@@ -1,4 +1,5 @@
 import { models, statistics, simulate } from '../../lib';
+import { centralDifferences } from '../helpers/finite-differences';
 
 // Eigenmodes of the symmetric SC connectivity in code order [LP, LA, RA, RP]: λ = [all, side, task, diag]
 // are the eigenvalues of W(z) for the eigenvectors below, and z = ¼ B λ with B the same ±1 table.
@@ -90,20 +91,10 @@ describe('sc', () => {
     const z = zFromModes([-5, 0, 2.5, 2.5]);
     const opts = { trials: 20, seed: 11, device: 'cpu' as const, options: { gamma: 0.675 } };
     const r = await statistics('sc', [z], { ...opts, grad: true });
-    const h = 1e-6;
-    for (let j = 0; j < 4; ++j) {
-      const plus = z.slice();
-      const minus = z.slice();
-      plus[j] += h;
-      minus[j] -= h;
-      const [p, m] = await Promise.all([statistics('sc', [plus], opts), statistics('sc', [minus], opts)]);
-      for (let s = 0; s < 2; ++s) {
-        const fd = (p.stats[s] - m.stats[s]) / (2 * h);
-        // The central-difference error scales as h² (measured relative 2.6e-4, 2.6e-6, 2.6e-8 at h = 1e-4,
-        // 1e-5, 1e-6 here); roundoff ε/h ≈ 2e-10. 1e-6 relative leaves a 40× margin.
-        expect(Math.abs(r.grad![s * 4 + j] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
-      }
-    }
+    const fd = await centralDifferences('sc', z, 1e-6, opts);
+    // The central-difference error scales as h² (measured relative 2.6e-4, 2.6e-6, 2.6e-8 at h = 1e-4,
+    // 1e-5, 1e-6 here); roundoff ε/h ≈ 2e-10. 1e-6 relative leaves a 40× margin.
+    fd.forEach((expected, k) => expect(Math.abs(r.grad![k] - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected))));
   });
 
   it('has the eigenmodes z = ¼Bλ, and without a task mode follows the light in both tasks', async () => {

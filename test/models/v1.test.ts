@@ -1,4 +1,5 @@
 import { models, simulate, statistics } from '../../lib';
+import { centralDifferences } from '../helpers/finite-differences';
 
 // The tabulated network (epi-reference §4.4, Hz scale), rows/columns E, P, S, V, at contrast 0.5.
 const W = [
@@ -91,17 +92,9 @@ describe('v1', () => {
     const z = [0.0025, 0.002, 0.003, 0.0015];
     const opts = { trials: 20, seed: 5, device: 'cpu' as const };
     const r = await statistics('v1', [z], { ...opts, grad: true });
-    const h = 1e-8;
-    for (let j = 0; j < 4; ++j) {
-      const plus = z.slice();
-      const minus = z.slice();
-      plus[j] += h;
-      minus[j] -= h;
-      const [p, m] = await Promise.all([statistics('v1', [plus], opts), statistics('v1', [minus], opts)]);
-      const fd = (p.stats[0] - m.stats[0]) / (2 * h);
-      // Roundoff ε·s_E/h ≈ 1e-7 and truncation h²·f'''/6 ≲ 1e-8 against gradients of 10–2000.
-      expect(Math.abs(r.grad![j] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
-    }
+    const fd = await centralDifferences('v1', z, 1e-8, opts);
+    // Roundoff ε·s_E/h ≈ 1e-7 and truncation h²·f'''/6 ≲ 1e-8 against gradients of 10–2000.
+    fd.forEach((expected, k) => expect(Math.abs(r.grad![k] - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected))));
   });
 
   it('without noise converges to the fixed point of x = [W x + h]²₊ and s_E vanishes', async () => {

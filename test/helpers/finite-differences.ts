@@ -1,0 +1,24 @@
+import { statistics, SimulateOptions } from '../../lib';
+
+/**
+ * Central differences (f(z + h·e_j) − f(z − h·e_j)) / 2h of every statistic with respect to every parameter,
+ * with common random numbers: each evaluation is one parameter set at the same set index and seed, so it
+ * sees the same noise. Returned stats × params, row-major, like a result's `grad`.
+ */
+export async function centralDifferences(
+  model: string,
+  z: number[],
+  h: number,
+  opts: Omit<SimulateOptions, 'grad' | 'trajectories' | 'batchOffset'>,
+): Promise<Float64Array> {
+  const shifted = (j: number, sign: number) => z.map((v, i) => (i === j ? v + sign * h : v));
+  const runs = await Promise.all(
+    z.flatMap((_, j) => [statistics(model, [shifted(j, 1)], opts), statistics(model, [shifted(j, -1)], opts)]),
+  );
+  const stats = runs[0].shape.stats;
+  const fd = new Float64Array(stats * z.length);
+  for (let j = 0; j < z.length; ++j) {
+    for (let s = 0; s < stats; ++s) fd[s * z.length + j] = (runs[2 * j].stats[s] - runs[2 * j + 1].stats[s]) / (2 * h);
+  }
+  return fd;
+}
