@@ -70,7 +70,16 @@ export async function runSimulate(args: Parsed, log: (line: string) => void): Pr
   }
   if (r.trajectories) {
     const file = path.join(out, `${name}-trajectories.csv`);
-    fs.writeFileSync(file, csv(model.state, r.trajectories, r.shape.state));
-    log(`wrote ${file} (${r.shape.batch * r.shape.trials} path(s) × ${r.shape.recorded} samples, every ${r.sampleInterval ?? stride} time units)`);
+    const { batch, trials, recorded, state } = r.shape;
+    const dt = r.sampleInterval ?? stride ?? 1;
+    const lines = [['set', 'trial', 't', ...model.state].join(',')];
+    for (let p = 0; p < batch * trials; ++p) {
+      for (let k = 0; k < recorded; ++k) {
+        const row = r.trajectories.subarray((p * recorded + k) * state, (p * recorded + k + 1) * state);
+        lines.push([Math.floor(p / trials), p % trials, k * dt, ...row].join(','));
+      }
+    }
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    log(`wrote ${file} (${batch * trials} path(s) × ${recorded} samples, every ${dt} time units)`);
   }
 }
