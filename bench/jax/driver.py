@@ -43,15 +43,18 @@ def draws(model, opt):
 
 
 def path_function(model, opt, grad):
-    """(z, ξ, draws) -> statistics, or (statistics, ∂statistics/∂z) with jacfwd, for one path."""
+    """(z, ξ, draws) -> statistics, or (statistics, ∂statistics/∂z), for one path. Forward mode (jacfwd) unless
+    the peer sets GRAD_MODE = "reverse", as a user would for many parameters and few statistics."""
     def stats(z, xi, extra):
         return model.path_stats(z, xi, opt, **extra)
 
     if not grad:
         return stats
 
+    jacobian = jax.jacrev if getattr(model, "GRAD_MODE", "forward") == "reverse" else jax.jacfwd
+
     def with_jacobian(z, xi, extra):
-        jac, value = jax.jacfwd(lambda zz: (stats(zz, xi, extra),) * 2, has_aux=True)(z)
+        jac, value = jacobian(lambda zz: (stats(zz, xi, extra),) * 2, has_aux=True)(z)
         return value, jac
 
     return with_jacobian
