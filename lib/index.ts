@@ -7,6 +7,8 @@ export { backends, resolveDevice } from './backends';
 export type { Backends, Device, DeviceChoice } from './backends';
 export { SloppyError } from './errors';
 export type { SloppyErrorCode } from './errors';
+export * as fisher from './fisher';
+export type { FisherSpectrum, GramOptions, GramResult } from './fisher';
 export * as linalg from './linalg';
 export * as models from './models';
 export type { ModelDescriptor, ModelName, OptionDescriptor, ParamDescriptor } from './models';

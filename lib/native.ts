@@ -99,6 +99,20 @@ export interface NativeBinding {
   models(): NativeModelInfo[];
   modelInfo(name: string, options: Float64Array): NativeModelInfo;
   simulate(args: NativeSimulateArgs): Promise<NativeSimulateResult>;
+  fisher: {
+    gram(args: {
+      a: Float32Array | Float64Array;
+      rows: number;
+      cols: number;
+      scale: number;
+      transposed: boolean;
+      f32Accumulate: boolean;
+      threads: number;
+      device: 'cpu' | 'cuda';
+      token?: NativeCancelToken;
+      onProgress?: (fraction: number) => void;
+    }): Promise<Float64Array>;
+  };
   linalg: {
     eigenvalues(matrix: Float64Array, n: number): { re: Float64Array; im: Float64Array };
     eigh(matrix: Float64Array, n: number, vectors: boolean): { values: Float64Array; vectors?: Float64Array };

@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new InstanceData());
   exports.Set("CancelToken", CancelToken::Define(env));
   initBackends(env, exports);
+  initFisher(env, exports);
   initLinalg(env, exports);
   initRng(env, exports);
   initSde(env, exports);

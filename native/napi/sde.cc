@@ -3,8 +3,8 @@
 
 #include "../core/errors.h"
 #include "../sde/registry.h"
+#include "async_job.h"
 #include "bindings.h"
-#include "cancel_token.h"
 #include "convert.h"
 
 namespace sloppy {
@@ -74,73 +74,6 @@ Napi::Value ModelInfoFor(const Napi::CallbackInfo& info) {
   }
 }
 
-class SimulateWorker : public Napi::AsyncProgressWorker<double> {
- public:
-  SimulateWorker(Napi::Env env, ModelRunner runner, SimJob job, std::shared_ptr<std::atomic<bool>> cancelled,
-                 Napi::Value onProgress)
-      : Napi::AsyncProgressWorker<double>(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        runner_(runner),
-        job_(std::move(job)),
-        cancelled_(std::move(cancelled)) {
-    job_.cancelled = cancelled_.get();
-    if (onProgress.IsFunction()) onProgress_ = Napi::Persistent(onProgress.As<Napi::Function>());
-  }
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
-  void Execute(const ExecutionProgress& progress) override {
-    if (!onProgress_.IsEmpty()) job_.progress = [&progress](double f) { progress.Send(&f, 1); };
-    try {
-      runner_(job_, result_);
-    } catch (const Cancelled&) {
-      code_ = "ABORT_ERR";
-      SetError("the simulation was cancelled");
-    } catch (const CodedError& e) {
-      code_ = e.code;
-      SetError(e.what());
-    } catch (const std::exception& e) {
-      code_ = "ERR_NATIVE";
-      SetError(e.what());
-    }
-  }
-
-  void OnProgress(const double* data, size_t count) override {
-    if (count > 0 && !onProgress_.IsEmpty()) onProgress_.Call({Napi::Number::New(Env(), data[count - 1])});
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("stats", toFloat64Array(env, std::move(result_.stats)));
-    out.Set("grad", toFloat64Array(env, std::move(result_.grad)));
-    out.Set("trajectory", toFloat64Array(env, std::move(result_.trajectory)));
-    out.Set("recorded", result_.recorded);
-    if (result_.fault.count > 0) {
-      Napi::Object f = Napi::Object::New(env);
-      f.Set("set", static_cast<double>(result_.fault.set));
-      f.Set("trial", result_.fault.trial);
-      f.Set("step", result_.fault.step);
-      f.Set("state", result_.fault.state);
-      f.Set("count", static_cast<double>(result_.fault.count));
-      out.Set("fault", f);
-    }
-    deferred_.Resolve(out);
-  }
-
-  void OnError(const Napi::Error& e) override {
-    deferred_.Reject(codedError(Env(), code_, e.Message()).Value());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  ModelRunner runner_;
-  SimJob job_;
-  SimResult result_;
-  std::shared_ptr<std::atomic<bool>> cancelled_;
-  Napi::FunctionReference onProgress_;
-  std::string code_ = "ERR_NATIVE";
-};
-
 // simulate({ model, z, batch, trials, options, seed, batchOffset, grad, stride, threads, device, token, onProgress })
 // Shapes and ranges are validated in TypeScript; here only what would corrupt memory is re-checked.
 Napi::Value Simulate(const Napi::CallbackInfo& info) {
@@ -174,11 +107,36 @@ Napi::Value Simulate(const Napi::CallbackInfo& info) {
   if (runner == nullptr) {
     throw codedError(env, "ERR_CUDA_UNAVAILABLE", "model " + described.name + " has no CUDA backend in this build");
   }
-  auto* worker = new SimulateWorker(env, runner, std::move(job), CancelToken::from(args.Get("token")),
-                                    args.Get("onProgress"));
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  struct State {
+    SimJob job;
+    SimResult result;
+  };
+  auto state = std::make_shared<State>();
+  state->job = std::move(job);
+  JobRun run = [state, runner](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
+    state->job.cancelled = cancelled;
+    state->job.progress = progress;
+    runner(state->job, state->result);
+  };
+  JobResolve resolve = [state](Napi::Env env) -> Napi::Value {
+    SimResult& res = state->result;
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("stats", toFloat64Array(env, std::move(res.stats)));
+    out.Set("grad", toFloat64Array(env, std::move(res.grad)));
+    out.Set("trajectory", toFloat64Array(env, std::move(res.trajectory)));
+    out.Set("recorded", res.recorded);
+    if (res.fault.count > 0) {
+      Napi::Object f = Napi::Object::New(env);
+      f.Set("set", static_cast<double>(res.fault.set));
+      f.Set("trial", res.fault.trial);
+      f.Set("step", res.fault.step);
+      f.Set("state", res.fault.state);
+      f.Set("count", static_cast<double>(res.fault.count));
+      out.Set("fault", f);
+    }
+    return out;
+  };
+  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
 }
 
 }  // namespace

@@ -1,0 +1,69 @@
+// Bindings for Gram products: fisher.gram({ a, rows, cols, scale, transposed, f32Accumulate, threads, device,
+// token, onProgress }) → Promise<Float64Array> (the full symmetric product).
+#include <memory>
+
+#include "../core/errors.h"
+#include "../fisher/gram.h"
+#include "async_job.h"
+#include "bindings.h"
+#include "convert.h"
+
+namespace sloppy {
+namespace {
+
+Napi::Value Gram(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "gram expects an options object");
+  const Napi::Object args = info[0].As<Napi::Object>();
+  const Napi::Value a = args.Get("a");
+  if (!a.IsTypedArray()) throw Napi::TypeError::New(env, "a must be a Float32Array or Float64Array");
+  const napi_typedarray_type type = a.As<Napi::TypedArray>().TypedArrayType();
+  if (type != napi_float32_array && type != napi_float64_array) {
+    throw Napi::TypeError::New(env, "a must be a Float32Array or Float64Array");
+  }
+  auto job = std::make_shared<GramJob>();
+  job->f32 = type == napi_float32_array;
+  job->rows = static_cast<int64_t>(getNumber(args, "rows", 0));
+  job->cols = static_cast<int64_t>(getNumber(args, "cols", 0));
+  job->scale = getNumber(args, "scale", 1.0);
+  job->transposed = args.Get("transposed").ToBoolean().Value();
+  job->f32Accumulate = args.Get("f32Accumulate").ToBoolean().Value();
+  job->threads = static_cast<int>(getNumber(args, "threads", 0));
+  const auto elements = a.As<Napi::TypedArray>().ElementLength();
+  if (job->rows < 1 || job->cols < 1 || static_cast<size_t>(job->rows * job->cols) != elements) {
+    throw codedError(env, "ERR_INVALID_ARG_VALUE", "a must hold rows × cols numbers");
+  }
+  // The job keeps the input alive and reads it in place: JavaScript must not write to it until the promise settles.
+  auto input = std::make_shared<Napi::Reference<Napi::Value>>(Napi::Persistent(a));
+  job->a = a.As<Napi::TypedArray>().ArrayBuffer().Data();
+  job->a = static_cast<const char*>(job->a) + a.As<Napi::TypedArray>().ByteOffset();
+  const bool cuda = args.Get("device").ToString().Utf8Value() == "cuda";
+#ifndef SLOPPY_HAVE_CUDA
+  if (cuda) throw codedError(env, "ERR_CUDA_UNAVAILABLE", "this build has no CUDA backend");
+#endif
+  auto result = std::make_shared<std::vector<double>>();
+  JobRun run = [job, result, cuda](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
+    job->cancelled = cancelled;
+    job->progress = progress;
+#ifdef SLOPPY_HAVE_CUDA
+    *result = cuda ? gramCuda(*job) : gramCpu(*job);
+#else
+    *result = gramCpu(*job);
+#endif
+  };
+  JobResolve resolve = [result, input](Napi::Env e) -> Napi::Value {
+    input->Reset();
+    return toFloat64Array(e, std::move(*result));
+  };
+  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+}
+
+}  // namespace
+
+void initFisher(Napi::Env env, Napi::Object exports) {
+  Napi::Object fisher = Napi::Object::New(env);
+  fisher.Set("gram", Napi::Function::New<Gram>(env, "gram"));
+  exports.Set("fisher", fisher);
+}
+
+}  // namespace sloppy
