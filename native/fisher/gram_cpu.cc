@@ -1,6 +1,8 @@
 // G = A·Aᵀ on the CPU: the lower triangle in 64 × 64 tiles spread over the thread pool, each tile built
 // from 4 × 4 blocks of dot products whose partial sums run in Lanes<8>, so they vectorise without the
 // compiler having to reorder a floating-point sum. K is walked in chunks that keep a tile's rows in cache.
+// The products are fused multiply-adds (explicit, as the core compiles with contraction off): on machines
+// with FMA (the AVX2 and AVX-512 clones) they halve the arithmetic.
 #include <algorithm>
 
 #include "../core/errors.h"
@@ -44,7 +46,8 @@ void dotBlock(const double* x, const double* y, int64_t width, int px, int py, d
     SLOPPY_UNROLL
     for (int p = 0; p < kBlock; ++p) {
       SLOPPY_UNROLL
-      for (int q = 0; q < kBlock; ++q) acc[p][q] += xs[p] * ys[q];
+      for (int q = 0; q < kBlock; ++q)
+        for (int l = 0; l < kW; ++l) acc[p][q].v[l] = __builtin_fma(xs[p].v[l], ys[q].v[l], acc[p][q].v[l]);
     }
   }
   for (int p = 0; p < kBlock; ++p) {
