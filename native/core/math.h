@@ -67,6 +67,14 @@ template <int W> SLOPPY_LANE_INLINE LaneMask<W> isfinite(const Lanes<W>& x) {
   return r;
 }
 
+// x·s + acc with one rounding (fused multiply-add), s a plain number: accumulations such as a DFT's sums.
+// Fused, the result is the same on every machine; where the hardware has FMA it is also one instruction.
+SLOPPY_HD double mulAdd(double x, double s, double acc) { return ::fma(x, s, acc); }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> mulAdd(const Lanes<W>& x, double s, Lanes<W> acc) {
+  for (int l = 0; l < W; ++l) acc.v[l] = __builtin_fma(x.v[l], s, acc.v[l]);
+  return acc;
+}
+
 // --- with tangents ---
 template <int P, class B> SLOPPY_LANE_INLINE B value(const Dual<P, B>& x) { return x.v; }
 template <int P, class B, class C>
@@ -114,6 +122,11 @@ template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> max(const Dual<P, B>& a,
 }
 template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> min(const Dual<P, B>& a, const Dual<P, B>& b) {
   return select(a.v < b.v, a, b);
+}
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> mulAdd(const Dual<P, B>& x, double s, Dual<P, B> acc) {
+  acc.v = mulAdd(x.v, s, acc.v);
+  for (int i = 0; i < P; ++i) acc.d[i] = mulAdd(x.d[i], s, acc.d[i]);
+  return acc;
 }
 // Finite when the value and every tangent are.
 template <int P, class B> SLOPPY_LANE_INLINE auto isfinite(const Dual<P, B>& a) {

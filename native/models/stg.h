@@ -30,6 +30,7 @@ struct Stg {
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
   static constexpr int kBinBlock = 4;   // DFT bins computed per pass over the trace
+  static constexpr int kSegment = 64;   // samples per tabulated stretch of phasors
 
   static ModelInfo describe() {
     ModelInfo i;
@@ -151,37 +152,62 @@ struct Stg {
     const int bins = intOption(opt[kFMax] / df) + 1;
     B peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
     T weight[kNeurons], moment[kNeurons];
-    // One neuron and kBinBlock bins per pass over the trace, so the accumulators stay in registers. The
-    // phasors e^{-i·2π f n dt} advance by complex rotation, shared by every lane and tangent; their rounding
-    // drifts by ~n·ε (≈ 6e-14 at n = 262). (Goertzel's real recurrence would be cheaper, but its n²ε error
-    // growth near f = 0 shows in the low bins at the 1e-6 level.)
-    for (int k = 0; k < kNeurons; ++k) {
-      for (int b0 = 0; b0 < bins; b0 += kBinBlock) {
-        const int block = bins - b0 < kBinBlock ? bins - b0 : kBinBlock;
-        double rotRe[kBinBlock], rotIm[kBinBlock], phRe[kBinBlock], phIm[kBinBlock];
-        T re[kBinBlock], im[kBinBlock];
-        for (int q = 0; q < kBinBlock; ++q) {
-          const double angle = 2.0 * M_PI * ((b0 + q) * df) * opt[kDt];
-          rotRe[q] = ::cos(angle);
-          rotIm[q] = -::sin(angle);
-          phRe[q] = 1.0;
-          phIm[q] = 0.0;
-          re[q] = im[q] = T(0.0);
-        }
-        for (int j = 0; j < len; ++j) {
-          const T centred = trace[j * kNeurons + k];
-          SLOPPY_UNROLL
+    // kBinBlock bins at a time. Their phasors e^{-i·2π f n dt} are path-independent, so they are tabulated by
+    // complex rotation kSegment samples at a time (drift ~n·ε ≈ 6e-14 at n = 262) and shared by the five
+    // neurons, each of which then runs over the segment with its kBinBlock accumulators in registers.
+    // (Goertzel's real recurrence would be cheaper, but its n²ε error growth near f = 0 shows in the low bins
+    // at the 1e-6 level.)
+    for (int b0 = 0; b0 < bins; b0 += kBinBlock) {
+      const int block = bins - b0 < kBinBlock ? bins - b0 : kBinBlock;
+      double rotRe[kBinBlock], rotIm[kBinBlock], phRe[kBinBlock], phIm[kBinBlock];
+      for (int q = 0; q < kBinBlock; ++q) {
+        const double angle = 2.0 * M_PI * ((b0 + q) * df) * opt[kDt];
+        rotRe[q] = ::cos(angle);
+        rotIm[q] = -::sin(angle);
+        phRe[q] = 1.0;
+        phIm[q] = 0.0;
+      }
+      T re[kNeurons][kBinBlock], im[kNeurons][kBinBlock];
+      for (int k = 0; k < kNeurons; ++k)
+        for (int q = 0; q < kBinBlock; ++q) re[k][q] = im[k][q] = T(0.0);
+      for (int j0 = 0; j0 < len; j0 += kSegment) {
+        const int count = len - j0 < kSegment ? len - j0 : kSegment;
+        double tabRe[kSegment][kBinBlock], tabIm[kSegment][kBinBlock];
+        for (int j = 0; j < count; ++j) {
           for (int q = 0; q < kBinBlock; ++q) {
-            re[q] += centred * phRe[q];
-            im[q] += centred * phIm[q];
+            tabRe[j][q] = phRe[q];
+            tabIm[j][q] = phIm[q];
             const double nextRe = phRe[q] * rotRe[q] - phIm[q] * rotIm[q];
             phIm[q] = phRe[q] * rotIm[q] + phIm[q] * rotRe[q];
             phRe[q] = nextRe;
           }
         }
+        for (int k = 0; k < kNeurons; ++k) {
+          T accRe[kBinBlock], accIm[kBinBlock];
+          SLOPPY_UNROLL
+          for (int q = 0; q < kBinBlock; ++q) {
+            accRe[q] = re[k][q];
+            accIm[q] = im[k][q];
+          }
+          for (int j = 0; j < count; ++j) {
+            const T centred = trace[(j0 + j) * kNeurons + k];
+            SLOPPY_UNROLL
+            for (int q = 0; q < kBinBlock; ++q) {
+              accRe[q] = m::mulAdd(centred, tabRe[j][q], accRe[q]);
+              accIm[q] = m::mulAdd(centred, tabIm[j][q], accIm[q]);
+            }
+          }
+          SLOPPY_UNROLL
+          for (int q = 0; q < kBinBlock; ++q) {
+            re[k][q] = accRe[q];
+            im[k][q] = accIm[q];
+          }
+        }
+      }
+      for (int k = 0; k < kNeurons; ++k) {
         for (int q = 0; q < block; ++q) {
           const int b = b0 + q;
-          const T score = beta * magnitude(re[q] * re[q] + im[q] * im[q]);
+          const T score = beta * magnitude(re[k][q] * re[k][q] + im[k][q] * im[k][q]);
           const B value = m::value(score);
           if (b == 0) {
             peak[k] = value;
