@@ -1,6 +1,8 @@
 /**
- * Sloppiness analysis: Gram products and Fisher spectra.
+ * Sloppiness analysis: Gram products, Fisher spectra and the maximum-entropy relations built on them.
  * @packageDocumentation
  */
 export { gram, spectrum } from './gram';
 export type { FisherSpectrum, GramOptions, GramResult } from './gram';
+export { densityGap, entropy, gapAtEntropy, sampleBoltzmann, sloppyGap, sloppySpectrum, temperature } from './maxent';
+export type { BoltzmannOptions, DensityGapOptions, SloppySpectrumOptions } from './maxent';
