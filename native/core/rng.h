@@ -3,7 +3,8 @@
 // global set index makes a split batch (batchOffset) reproduce the whole one, and putting the trial in
 // the counter makes the first R trials identical whatever the trial count. Each Philox block yields two
 // 53-bit uniforms and so two normals by Box–Muller: a step's n normals take ceil(n/2) blocks. The
-// transcendentals are fastmath.h's, so every backend and lane draws bit-identical normals.
+// transcendentals are fastmath.h's, so the CPU draws bit-identical normals on every machine and lane; the GPU
+// (where nvcc fuses multiply-adds) agrees to within an ulp or two.
 #pragma once
 #include "fastmath.h"
 #include "lanes.h"

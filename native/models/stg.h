@@ -30,7 +30,13 @@ struct Stg {
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
   static constexpr int kBinBlock = 4;   // DFT bins computed per pass over the trace
-  static constexpr int kSegment = 64;   // samples per tabulated stretch of phasors
+  // Samples per tabulated stretch of phasors: long on the CPU, where eight lanes share the table; short on the
+  // GPU, where each thread keeps its own and a long table would spill to local memory.
+#ifdef __CUDA_ARCH__
+  static constexpr int kSegment = 4;
+#else
+  static constexpr int kSegment = 64;
+#endif
 
   static ModelInfo describe() {
     ModelInfo i;
@@ -103,9 +109,13 @@ struct Stg {
       const T gateN = x[kNeurons + k];
       const T gateH = x[2 * kNeurons + k];
       const T mInf = 0.5 * (1.0 + m::tanh((u - kV1) / kV2));
-      const T nInf = 0.5 * (1.0 + m::tanh((u - kV3) / kV4));
+      // N∞ = ½(1 + tanh 2a) = 1/(1 + e^{−4a}) and λ_N = φ cosh a, a = (V − v3)/(2 v4): one exponential for both.
+      const T ea = m::exp((u - kV3) / (2.0 * kV4));
+      const T inv = 1.0 / ea;
+      const T inv2 = inv * inv;
+      const T nInf = 1.0 / (1.0 + inv2 * inv2);
       const T hInf = m::sigmoid(-(u + kV5) / kV6);
-      const T rateN = kPhiN * m::cosh((u - kV3) / (2.0 * kV4));
+      const T rateN = (0.5 * kPhiN) * (ea + inv);
       const T tauH = (272.0 + 1499.0 * m::sigmoid((u - kV7) / kV8)) * 1e-3;  // s
       const T ionic = kGLeak * (u - kVLeak) + c.gCa * mInf * (u - kVCa) + c.gK * gateN * (u - kVK) +
                       c.gH * gateH * (u - kVH);

@@ -24,7 +24,7 @@ struct BatchLayout {
     trials = job.trials;
     steps = Model::steps(opt);
     recorded = job.stride > 0 ? steps / job.stride + 1 : 0;
-    chunkSets = std::max<int64_t>(1, pathsPerChunk / trials);
+    chunkSets = std::min<int64_t>(batch, std::max<int64_t>(1, pathsPerChunk / trials));
   }
   int64_t trajectoryPerPath() const { return static_cast<int64_t>(recorded) * Model::kState; }
 };

@@ -63,6 +63,18 @@ SLOPPY_HD void simulatePaths(const double* opt, const double* const* zRows, cons
     record(n + 1);
   }
 
+  // A faulted path's trajectory is NaN from its first non-finite step on, whether it was integrated further
+  // (lanes) or stopped (one path per thread), so every backend returns the same rows.
+  if (recording) {
+    const int rows = steps / outs[0].stride + 1;
+    for (int l = 0; l < W; ++l) {
+      if (faults[l].step < 0) continue;
+      for (int r = (faults[l].step + outs[0].stride - 1) / outs[0].stride; r < rows; ++r) {
+        for (int k = 0; k < Model::kState; ++k) outs[l].trajectory[static_cast<int64_t>(r) * Model::kState + k] = NAN;
+      }
+    }
+  }
+
   T stats[Model::kStats];
   Model::finish(opt, z, x, trace, stats);
   for (int s = 0; s < Model::kStats; ++s) {

@@ -76,3 +76,21 @@ describe('input validation', () => {
     }
   });
 });
+
+describe('trajectories of a path that goes non-finite', () => {
+  // ou runs eight paths per SIMD group, sc one path at a time; both must end a faulted trajectory the same way.
+  it.each([
+    ['ou', [[250, 0, 1]], { dt: 0.01, steps: 2000, x0: 1 }, 100],
+    ['sc', [[1e308, 1e308, 1e308, 1e308]], {}, 1],
+  ])('%s: NaN from the first non-finite step on, finite before', async (model, z, options, stride) => {
+    const r = await simulate(model, z, { options, trajectories: { stride }, onNonFinite: 'nan', checkBounds: false });
+    const { recorded, state } = r.shape;
+    const first = Math.ceil(r.nonFinite!.step / stride);
+    expect(first).toBeLessThan(recorded);
+    for (let row = 0; row < recorded; ++row) {
+      const values = Array.from(r.trajectories!.subarray(row * state, (row + 1) * state));
+      if (row < first) expect(values.every(Number.isFinite)).toBe(true);
+      else expect(values.every(Number.isNaN)).toBe(true);
+    }
+  });
+});
