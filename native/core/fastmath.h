@@ -68,10 +68,6 @@ SLOPPY_HD double cosh(double x) {
   const double e = exp(x);
   return 0.5 * (e + 1.0 / e);
 }
-SLOPPY_HD double sinh(double x) {
-  const double e = exp(x);
-  return 0.5 * (e - 1.0 / e);
-}
 
 // log(x) for x > 0 (finite): x = 2^e·m with m ∈ [√½, √2), then log m = 2·atanh(s), s = (m − 1)/(m + 1),
 // |s| ≤ 0.1716, by its odd series to s^21 (truncation < 2e-18). Only the engine's uniforms (0, 1] reach it.

@@ -27,7 +27,6 @@ SLOPPY_HD double relu(double x) { return x > 0 ? x : 0.0; }
 SLOPPY_HD double sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + ::exp(-x)) : ::exp(x) / (1.0 + ::exp(x)); }
 SLOPPY_HD double tanh(double x) { return ::tanh(x); }
 SLOPPY_HD double cosh(double x) { return ::cosh(x); }
-SLOPPY_HD double sinh(double x) { return ::sinh(x); }
 SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise it
   return (fm::bits(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
@@ -43,7 +42,6 @@ SLOPPY_LANEWISE(exp, fm::exp)
 SLOPPY_LANEWISE(sigmoid, fm::sigmoid)
 SLOPPY_LANEWISE(tanh, fm::tanh)
 SLOPPY_LANEWISE(cosh, fm::cosh)
-SLOPPY_LANEWISE(sinh, fm::sinh)
 SLOPPY_LANEWISE(sqrt, ::sqrt)
 SLOPPY_LANEWISE(abs, ::fabs)
 SLOPPY_LANEWISE(relu, relu)
