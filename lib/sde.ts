@@ -5,6 +5,7 @@
  */
 import { resolveDevice, Device } from './backends';
 import { SloppyError } from './errors';
+import { runJob } from './job';
 import { describeWith, get, optionVector } from './models';
 import { native } from './native';
 import { integer, knownKeys, toMatrix } from './validate';
@@ -85,10 +86,6 @@ const KNOWN = [
   'checkBounds', 'threads', 'onNonFinite', 'signal', 'onProgress',
 ] as const;
 
-function abortError(): SloppyError {
-  return new SloppyError('ABORT_ERR', 'the simulation was aborted');
-}
-
 /**
  * Simulates `model` at every row of `z` (batch × params), `trials` times each, and returns the
  * trial-averaged statistics and, on request, their gradients and the trajectories. Never blocks the event loop.
@@ -124,28 +121,13 @@ export async function simulate(model: string, z: unknown, opts: SimulateOptions 
   if (onNonFinite !== 'error' && onNonFinite !== 'nan') {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', "onNonFinite must be 'error' or 'nan'");
   }
-  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
-    throw new SloppyError('ERR_INVALID_ARG_TYPE', 'onProgress must be a function');
-  }
   const choice = resolveDevice(opts.device);
-  const signal = opts.signal;
-  if (signal?.aborted) throw abortError();
-
-  const token = new native.CancelToken();
-  const onAbort = () => token.cancel();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let out;
-  try {
-    out = await native.simulate({
+  const out = await runJob('the simulation', opts, (token, onProgress) =>
+    native.simulate({
       model, z: data, batch: rows, trials, options: optionValues, seed, batchOffset,
-      grad: opts.grad ?? false, stride, threads, device: choice.device, token, onProgress: opts.onProgress,
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ABORT_ERR') throw abortError();
-    throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+      grad: opts.grad ?? false, stride, threads, device: choice.device, token, onProgress,
+    }),
+  );
 
   const nonFinite = out.fault && {
     set: out.fault.set,

@@ -7,6 +7,7 @@
 import { resolveDevice, Device } from '../backends';
 import { SloppyError } from '../errors';
 import { eigh } from '../linalg';
+import { runJob } from '../job';
 import { native } from '../native';
 import { integer, knownKeys } from '../validate';
 
@@ -65,22 +66,14 @@ export async function gram(a: Float32Array | Float64Array, opts: GramOptions): P
   }
   const product = requested === 'auto' ? (cols < rows ? 'AtA' : 'AAt') : requested;
   const choice = resolveDevice(opts.device);
-  if (opts.signal?.aborted) throw new SloppyError('ABORT_ERR', 'the Gram product was aborted');
-  const token = new native.CancelToken();
-  const onAbort = () => token.cancel();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const matrix = await native.fisher.gram({
+  const threads = integer(opts.threads ?? 0, 'threads', 0, 4096);
+  const matrix = await runJob('the Gram product', opts, (token, onProgress) =>
+    native.fisher.gram({
       a, rows, cols, scale, transposed: product === 'AtA', f32Accumulate: opts.float32Accumulation ?? false,
-      threads: integer(opts.threads ?? 0, 'threads', 0, 4096), device: choice.device, token, onProgress: opts.onProgress,
-    });
-    return { matrix, order: product === 'AtA' ? cols : rows, product, device: choice.device };
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ABORT_ERR') throw new SloppyError('ABORT_ERR', 'the Gram product was aborted');
-    throw err;
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-  }
+      threads, device: choice.device, token, onProgress,
+    }),
+  );
+  return { matrix, order: product === 'AtA' ? cols : rows, product, device: choice.device };
 }
 
 /** The spectrum of F = scale·A·Aᵀ, with eigenvectors in parameter space on request. */

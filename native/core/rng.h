@@ -64,16 +64,6 @@ struct LaneRng {
   using Real = Lanes<W>;
   PathRng paths[W];
 
-  void uniforms(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
-    for (int i = 0; i < n; i += 2) {
-      for (int l = 0; l < W; ++l) {
-        const Philox4x32 r = paths[l].block(step, static_cast<uint32_t>(i / 2), stream);
-        out[i].v[l] = uniform_open0(r.v[0], r.v[1]);
-        if (i + 1 < n) out[i + 1].v[l] = uniform_open0(r.v[2], r.v[3]);
-      }
-    }
-  }
-
   SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
     for (int i = 0; i < n; i += 2) {
       uint32_t c[4][W], k0[W], k1[W];

@@ -24,8 +24,6 @@ Napi::Error codedError(Napi::Env env, const std::string& code, const std::string
   return e;
 }
 
-Napi::Value getProperty(const Napi::Object& obj, const char* key) { return obj.Get(key); }
-
 double getNumber(const Napi::Object& obj, const char* key, double fallback) {
   const Napi::Value v = obj.Get(key);
   if (v.IsUndefined()) return fallback;

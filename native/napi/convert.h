@@ -12,7 +12,6 @@ namespace sloppy {
 std::vector<double> toVector(const Napi::Value& value, const char* what);
 Napi::Float64Array toFloat64Array(Napi::Env env, std::vector<double>&& data);
 Napi::Error codedError(Napi::Env env, const std::string& code, const std::string& message);
-Napi::Value getProperty(const Napi::Object& obj, const char* key);
 double getNumber(const Napi::Object& obj, const char* key, double fallback);
 
 }  // namespace sloppy

@@ -1,23 +1,8 @@
 import { backends, fisher } from '../../lib';
+import { maxRelative, randomMatrix } from '../helpers/matrices';
 
 // The CUDA Gram kernel against the CPU one; reported as skipped without a usable GPU.
 const describeGpu = backends().cuda.available ? describe : describe.skip;
-
-function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  return Float64Array.from({ length: rows * cols }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-
-function maxRelative(a: Float64Array, b: Float64Array): number {
-  let worst = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; ++i) norm = Math.max(norm, Math.abs(b[i]));
-  for (let i = 0; i < a.length; ++i) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst / norm;
-}
 
 describeGpu('Gram products on CUDA', () => {
   it.each([[1, 1], [7, 3], [65, 1030], [300, 5000]])('A·Aᵀ and Aᵀ·A of %i × %i agree with the CPU', async (rows, cols) => {
