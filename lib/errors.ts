@@ -12,6 +12,9 @@ export type SloppyErrorCode =
   | 'ERR_UNKNOWN_MODEL'
   | 'ERR_CUDA_UNAVAILABLE'
   | 'ERR_NONFINITE'
+  | 'ERR_FLOW_BUSY'
+  | 'ERR_CHECKSUM'
+  | 'ERR_FORMAT'
   | 'ABORT_ERR';
 
 /** An error raised by sloppy; `code` says what kind, `details` holds structured context where useful. */

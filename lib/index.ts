@@ -5,9 +5,13 @@
  */
 export { backends, resolveDevice } from './backends';
 export type { Backends, Device, DeviceChoice } from './backends';
+export { Distribution, epi, historyCsv, MODEL_DEFAULTS } from './epi';
+export type { CustomModel, EpiOptions, EpiProgress, EpiResult, PropertySpec } from './epi';
 export { SloppyError } from './errors';
 export type { SloppyErrorCode } from './errors';
 export * as fisher from './fisher';
+export { Flow } from './flow/flow';
+export type { FlowOptions, FlowSpec } from './flow/flow';
 export type { FisherSpectrum, GramOptions, GramResult } from './fisher';
 export * as linalg from './linalg';
 export * as models from './models';

@@ -93,8 +93,100 @@ export interface NativeSimulateResult {
   fault?: NativeFault;
 }
 
+/** Rows of [H, cost, R…] per iteration of a native training call. */
+export interface NativeTrainResult {
+  iterations: number;
+  width: number;
+  log: Float64Array;
+  /** Index within the call of the first iteration whose cost was not finite; −1 when none. */
+  failedAt: number;
+  fault?: NativeFault;
+  /** The weights' gradient (trainEnd only). */
+  gradient?: Float64Array;
+}
+
+export interface NativeFlowArgs {
+  dim: number;
+  stages: number;
+  layers: number;
+  units: number;
+  lu: boolean;
+  postAffine: boolean;
+  kind: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  seed: number;
+  lr: number;
+}
+
+interface NativeJobArgs {
+  threads?: number;
+  token?: NativeCancelToken;
+  onProgress?: (fraction: number) => void;
+}
+
+interface NativeTrainControl extends NativeJobArgs {
+  iterations: number;
+  firstStep: number;
+  seed: number;
+  batch: number;
+}
+
+export interface NativeFlowState {
+  weights: Float64Array;
+  m1: Float64Array;
+  m2: Float64Array;
+  adamStep: number;
+  perm: Int32Array;
+}
+
+/** A flow whose weights and Adam state live natively (see native/napi/flow.cc). */
+export interface NativeFlow {
+  readonly size: number;
+  sample(args: { n: number; seed: number; step: number; stream: 0 | 1 } & NativeJobArgs): Promise<{
+    z: Float64Array;
+    logq: Float64Array;
+  }>;
+  logProb(args: { z: Float64Array } & NativeJobArgs): Promise<{ logq: Float64Array }>;
+  inverse(args: { z: Float64Array } & NativeJobArgs): Promise<{ logq: Float64Array; x: Float64Array }>;
+  gradLogProb(args: { z: Float64Array } & NativeJobArgs): Promise<{ logq: Float64Array; grad: Float64Array }>;
+  hessianLogProb(args: { z: Float64Array } & NativeJobArgs): Promise<{ hessian: Float64Array }>;
+  trainEpi(
+    args: {
+      model: string;
+      options: Float64Array;
+      trials: number;
+      stats: Float64Array;
+      mean: Float64Array;
+      variance: Float64Array;
+      eta: Float64Array;
+      c: number;
+    } & NativeTrainControl,
+  ): Promise<NativeTrainResult>;
+  trainGaussian(args: { mean: Float64Array; precision: Float64Array } & NativeTrainControl): Promise<NativeTrainResult>;
+  trainBegin(args: { batch: number; seed: number; step: number } & NativeJobArgs): Promise<{ z: Float64Array }>;
+  trainEnd(
+    args: {
+      values: Float64Array;
+      grad: Float64Array;
+      statCount: number;
+      stats: Float64Array;
+      mean: Float64Array;
+      variance: Float64Array;
+      eta: Float64Array;
+      c: number;
+      /** Take the Adam step (default true); false only returns the gradient. */
+      apply?: boolean;
+    } & NativeJobArgs,
+  ): Promise<NativeTrainResult>;
+  getState(): NativeFlowState;
+  setState(state: Omit<NativeFlowState, 'perm'>): void;
+  resetAdam(): void;
+}
+
 export interface NativeBinding {
   CancelToken: new () => NativeCancelToken;
+  Flow: new (args: NativeFlowArgs) => NativeFlow;
   backends(): NativeBackends;
   models(): NativeModelInfo[];
   modelInfo(name: string, options: Float64Array): NativeModelInfo;

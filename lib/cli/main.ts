@@ -9,6 +9,7 @@ import { backends } from '../backends';
 import { SloppyError } from '../errors';
 import { get, list } from '../models';
 import { FlagSpec, helpText, parseArgs } from './args';
+import { epiFlags, runEpi } from './epi';
 import { runSimulate, simulateFlags } from './simulate';
 import { stgDemo } from './stg-demo';
 
@@ -23,6 +24,8 @@ const demoFlags: Record<string, FlagSpec> = {
 const USAGE = `sloppy — simulation and inference of neural-circuit models
 
 Usage:
+  sloppy epi <model> [flags]     emergent property inference (published property and settings by default):
+                                 a run folder with the distribution, samples.npy, history.csv, report.html
   sloppy demo stg [flags]        the STG circuit: each neuron's rhythm frequency, voltages plotted to SVG
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
   sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options
@@ -33,6 +36,9 @@ ${helpText(demoFlags)}
 
 simulate flags:
 ${helpText(simulateFlags)}
+
+epi flags:
+${helpText(epiFlags)}
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -55,6 +61,11 @@ async function main(argv: string[]): Promise<void> {
       log('STG rhythm frequencies (Hz), soft-argmax of the DFT of each voltage:');
       for (const [neuron, f] of Object.entries(r.frequencies)) log(`  ${neuron.padEnd(4)} ${f.toFixed(3)}`);
       return log(`voltages plotted to ${r.plot}`);
+    }
+    case 'epi': {
+      const args = parseArgs(rest, epiFlags);
+      if (args.flags.help) return log(USAGE);
+      return runEpi(args, log);
     }
     case 'simulate': {
       const args = parseArgs(rest, simulateFlags);

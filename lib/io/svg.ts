@@ -27,20 +27,23 @@ export interface LinePlot {
 }
 
 /** Colour-blind-safe qualitative palette (Okabe–Ito), reused cyclically. */
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+export const PALETTE: readonly string[] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 const MARGIN = { left: 70, right: 150, top: 40, bottom: 55 };
 const TARGET_TICKS = 6;
 
-interface Range {
+/** A closed interval of data values. */
+export interface Range {
   lo: number;
   hi: number;
 }
 
-function escapeXml(text: string): string {
+/** Escapes text for XML and HTML content and attribute values alike. */
+export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function finiteRange(arrays: ArrayLike<number>[]): Range {
+/** The span of the finite values in `arrays`, widened when flat; [0, 1] when there are none. */
+export function finiteRange(arrays: ArrayLike<number>[]): Range {
   let lo = Infinity;
   let hi = -Infinity;
   for (const a of arrays) {
@@ -63,7 +66,12 @@ function finiteRange(arrays: ArrayLike<number>[]): Range {
 
 /** Tick positions at 1, 2 or 5 × 10^k, about TARGET_TICKS of them, and the decimals they need. */
 export function niceTicks(range: Range): { ticks: number[]; decimals: number } {
-  const raw = (range.hi - range.lo) / TARGET_TICKS;
+  return ticksNear(range, TARGET_TICKS);
+}
+
+/** Like {@link niceTicks}, for about `target` ticks: small panels need fewer labels than a full plot. */
+export function ticksNear(range: Range, target: number): { ticks: number[]; decimals: number } {
+  const raw = (range.hi - range.lo) / target;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10]
     .map((m) => m * magnitude)

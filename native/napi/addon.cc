@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("CancelToken", CancelToken::Define(env));
   initBackends(env, exports);
   initFisher(env, exports);
+  initFlow(env, exports);
   initLinalg(env, exports);
   initRng(env, exports);
   initSde(env, exports);

@@ -1,0 +1,159 @@
+#include "trainer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sloppy {
+namespace {
+
+constexpr double kStatClip = 1e10;
+
+// NaN passes through, so a failed simulation shows up in the cost instead of hiding behind the clip.
+double clip(double v) { return std::isnan(v) ? v : std::max(-kStatClip, std::min(kStatClip, v)); }
+
+// Runs `iteration(k, step)` for each iteration, stopping at the first non-finite cost.
+template <class Iteration>
+TrainResult trainLoop(const TrainControl& c, const Iteration& iteration) {
+  TrainResult res;
+  for (int k = 0; k < c.iterations; ++k) {
+    if (c.cancelled != nullptr && c.cancelled->load()) throw Cancelled{};
+    IterationLog log = iteration(c.firstStep + static_cast<uint32_t>(k), res.fault);
+    const bool finite = std::isfinite(log.cost);
+    res.log.push_back(std::move(log));
+    if (!finite) {
+      res.failedAt = k;
+      break;
+    }
+    if (c.progress && (k + 1) % 10 == 0) c.progress(static_cast<double>(k + 1) / c.iterations);
+  }
+  return res;
+}
+
+}  // namespace
+
+void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const double* J, const double* logq,
+                         const std::vector<double>& mu, const std::vector<double>& eta, double c, double* zBar,
+                         double* qBar, IterationLog& log) {
+  const int64_t half = n / 2;
+  std::vector<double> R(m, 0.0), R2(m, 0.0);
+  double sumLogq = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    sumLogq += logq[i];
+    for (int j = 0; j < m; ++j) {
+      R[j] += T[i * m + j];
+      if (i >= half) R2[j] += T[i * m + j];
+    }
+  }
+  for (int j = 0; j < m; ++j) {
+    R[j] = R[j] / n - mu[j];
+    R2[j] = R2[j] / (n - half) - mu[j];
+  }
+  log.entropy = -sumLogq / n;
+  double etaR = 0.0, norm2 = 0.0;
+  for (int j = 0; j < m; ++j) {
+    etaR += eta[j] * R[j];
+    norm2 += R[j] * R[j];
+  }
+  log.cost = -log.entropy + etaR + 0.5 * c * norm2;
+  log.R = R;
+  for (int64_t i = 0; i < n; ++i) {
+    qBar[i] = 1.0 / n;
+    for (int d = 0; d < dim; ++d) {
+      double s = 0.0;
+      for (int j = 0; j < m; ++j) {
+        const double w = eta[j] / n + (i < half ? c * R2[j] / half : 0.0);
+        s += w * J[(i * m + j) * dim + d];
+      }
+      zBar[i * dim + d] = s;
+    }
+  }
+}
+
+void propertyRows(const Property& p, const double* stats, const double* grad, int64_t n, int S, int dim,
+                  std::vector<double>& T, std::vector<double>& J) {
+  const int K = static_cast<int>(p.stats.size());
+  const int m = 2 * K;
+  T.assign(n * m, 0.0);
+  J.assign(n * m * dim, 0.0);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int k = 0; k < K; ++k) {
+      const double s = stats[i * S + p.stats[k]];
+      const double dev = s - p.mean[k];
+      T[i * m + k] = clip(s);
+      T[i * m + K + k] = clip(dev * dev);
+      const double* g = grad + (i * S + p.stats[k]) * dim;
+      for (int d = 0; d < dim; ++d) {
+        J[(i * m + k) * dim + d] = g[d];
+        J[(i * m + K + k) * dim + d] = 2.0 * dev * g[d];
+      }
+    }
+  }
+}
+
+TrainResult trainEpi(Flow& flow, const EpiJob& job) {
+  const TrainControl& c = job.control;
+  const int dim = flow.state().shape.dim;
+  const int m = job.property.constraints();
+  std::vector<double> mu(job.property.mean);
+  mu.insert(mu.end(), job.property.variance.begin(), job.property.variance.end());
+  FlowBatch batch;
+  std::vector<double> T, J, zBar(c.batch * dim), qBar(c.batch), g;
+  return trainLoop(c, [&](uint32_t step, SimFault& fault) {
+    flow.forward(c.batch, c.seed, step, batch, c.threads);
+    // The simulation's noise differs at every iteration: the step goes into the seed's high word.
+    const uint64_t simSeed = c.seed ^ (static_cast<uint64_t>(step + 1) << 32);
+    SimJob sim;
+    sim.z = batch.z;
+    sim.batch = c.batch;
+    sim.trials = job.trials;
+    sim.options = job.options;
+    sim.seed = simSeed;
+    sim.grad = true;
+    sim.threads = c.threads;
+    sim.cancelled = c.cancelled;
+    SimResult res;
+    job.model->cpu(sim, res);
+    if (res.fault.count > 0 && fault.count == 0) fault = res.fault;
+    propertyRows(job.property, res.stats.data(), res.grad.data(), c.batch, static_cast<int>(res.stats.size() / c.batch),
+                 dim, T, J);
+    IterationLog log;
+    augmentedLagrangian(c.batch, m, dim, T.data(), J.data(), batch.logq.data(), mu, job.eta, job.c, zBar.data(),
+                        qBar.data(), log);
+    if (std::isfinite(log.cost)) {
+      flow.backward(batch, zBar.data(), qBar.data(), g, c.threads);
+      flow.adamStep(g);
+    }
+    return log;
+  });
+}
+
+TrainResult trainGaussian(Flow& flow, const GaussianJob& job) {
+  const TrainControl& c = job.control;
+  const int dim = flow.state().shape.dim;
+  FlowBatch batch;
+  std::vector<double> zBar(c.batch * dim), qBar(c.batch, 1.0 / c.batch), g, dev(dim);
+  return trainLoop(c, [&](uint32_t step, SimFault&) {
+    flow.forward(c.batch, c.seed, step, batch, c.threads);
+    IterationLog log;
+    double sumLogq = 0.0, sumQuad = 0.0;
+    for (int64_t i = 0; i < c.batch; ++i) {
+      for (int d = 0; d < dim; ++d) dev[d] = batch.z[i * dim + d] - job.mean[d];
+      for (int d = 0; d < dim; ++d) {
+        double s = 0.0;
+        for (int e = 0; e < dim; ++e) s += job.precision[d * dim + e] * dev[e];
+        zBar[i * dim + d] = s / c.batch;
+        sumQuad += 0.5 * dev[d] * s;
+      }
+      sumLogq += batch.logq[i];
+    }
+    log.entropy = -sumLogq / c.batch;
+    log.cost = (sumLogq + sumQuad) / c.batch;
+    if (std::isfinite(log.cost)) {
+      flow.backward(batch, zBar.data(), qBar.data(), g, c.threads);
+      flow.adamStep(g);
+    }
+    return log;
+  });
+}
+
+}  // namespace sloppy

@@ -1,0 +1,82 @@
+// The inner loop of emergent property inference: many SGD iterations of the augmented Lagrangian
+// L(θ; η, c) = −H(q_θ) + ηᵀR(θ) + (c/2)‖R(θ)‖², R = E_q[T(z)] − μ, run natively so that only a few numbers
+// per iteration reach JavaScript. The schedule around it (η and c updates, convergence tests, epochs)
+// is TypeScript's. The Gaussian initialisation fit (minimise KL(q ‖ N(μ, Σ))) is the same loop with
+// another cotangent.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "../flow/flow.h"
+#include "../sde/job.h"
+#include "../sde/registry.h"
+
+namespace sloppy {
+
+// The emergent property: for each constrained statistic k, T has E rows [s_k] and variance rows
+// [(s_k − mean_k)²], with targets μ = [mean…, variance…].
+struct Property {
+  std::vector<int> stats;         // indices into the model's statistics
+  std::vector<double> mean;       // per constrained statistic
+  std::vector<double> variance;
+  int constraints() const { return 2 * static_cast<int>(stats.size()); }
+};
+
+// What one iteration logs.
+struct IterationLog {
+  double entropy = 0;  // H = −mean log q
+  double cost = 0;
+  std::vector<double> R;
+};
+
+struct TrainControl {
+  int iterations = 1;
+  uint32_t firstStep = 0;  // global iteration index of the first iteration (keys the noise)
+  uint64_t seed = 0;
+  int64_t batch = 500;
+  int threads = 0;
+  const std::atomic<bool>* cancelled = nullptr;
+  std::function<void(double)> progress;
+};
+
+struct TrainResult {
+  std::vector<IterationLog> log;
+  int failedAt = -1;  // index (within this call) of the first iteration with a non-finite cost
+  SimFault fault;     // the simulation's first non-finite state, if that was the cause
+  std::vector<double> gradient;  // the last iteration's weight gradient, when a caller asks for it
+};
+
+// Augmented-Lagrangian cotangents for one batch, given T (n × m) and J = ∂T/∂z (n × m × dim): the
+// split-batch unbiased penalty gradient c·J_{R₁}ᵀR₂ (first half's Jacobians, second half's residual).
+// Fills zBar, qBar and the log row; shared by built-in models and statistics supplied from JavaScript.
+void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const double* J, const double* logq,
+                         const std::vector<double>& mu, const std::vector<double>& eta, double c, double* zBar,
+                         double* qBar, IterationLog& log);
+
+// T (n × m) and J = ∂T/∂z (n × m × dim) from statistics (n × S) and their gradients (n × S × dim),
+// clipped to ±1e10 as the reference does. Shared by built-in models and statistics from JavaScript.
+void propertyRows(const Property& p, const double* stats, const double* grad, int64_t n, int S, int dim,
+                  std::vector<double>& T, std::vector<double>& J);
+
+struct EpiJob {
+  const ModelEntry* model = nullptr;
+  std::vector<double> options;
+  int trials = 1;
+  Property property;
+  std::vector<double> eta;
+  double c = 1.0;
+  TrainControl control;
+};
+TrainResult trainEpi(Flow& flow, const EpiJob& job);
+
+struct GaussianJob {
+  std::vector<double> mean;       // dim
+  std::vector<double> precision;  // dim × dim, Σ⁻¹
+  TrainControl control;
+};
+// Logs H and the cost E_q[log q + ½(z − μ)ᵀΣ⁻¹(z − μ)] (KL(q ‖ N(μ, Σ)) up to a constant); R is empty.
+TrainResult trainGaussian(Flow& flow, const GaussianJob& job);
+
+}  // namespace sloppy

@@ -1,0 +1,284 @@
+import { Flow, normals, Stream } from '../../lib';
+import { flowSpec, FlowOptions } from '../../lib/flow/flow';
+
+function makeFlow(lower: number[], upper: number[], opts: FlowOptions = {}): Flow {
+  return new Flow(flowSpec(lower, upper, { units: 12, seed: 3, ...opts }));
+}
+
+// log |det A| of a small dense matrix by Gaussian elimination with partial pivoting.
+function logAbsDet(a: number[][]): number {
+  const m = a.map((r) => [...r]);
+  const n = m.length;
+  let s = 0;
+  for (let k = 0; k < n; ++k) {
+    let p = k;
+    for (let i = k + 1; i < n; ++i) if (Math.abs(m[i][k]) > Math.abs(m[p][k])) p = i;
+    [m[k], m[p]] = [m[p], m[k]];
+    s += Math.log(Math.abs(m[k][k]));
+    for (let i = k + 1; i < n; ++i) {
+      const f = m[i][k] / m[k][k];
+      for (let j = k; j < n; ++j) m[i][j] -= f * m[k][j];
+    }
+  }
+  return s;
+}
+
+const logNormal = (x: ArrayLike<number>) =>
+  Array.from(x).reduce((acc, v) => acc - 0.5 * v * v - 0.5 * Math.log(2 * Math.PI), 0);
+
+// A flow whose weights have been nudged away from initialisation, so every layer matters.
+async function trained(flow: Flow): Promise<Flow> {
+  const D = flow.spec.dim;
+  const mean = Float64Array.from({ length: D }, (_, i) => 0.3 * Math.sin(i + 1));
+  const precision = new Float64Array(D * D);
+  for (let i = 0; i < D; ++i) precision[i * D + i] = 4;
+  await flow.handle.trainGaussian({ mean, precision, iterations: 60, firstStep: 0, seed: 2, batch: 64 });
+  return flow;
+}
+
+describe('real NVP flow', () => {
+  const lower = [-1, 0.5, -Infinity, -Infinity, -3];
+  const upper = [2, Infinity, Infinity, 4, 3];
+
+  it('inverts its own samples: the base points are the Philox normals that made them', async () => {
+    for (const permutation of ['lu', 'fixed'] as const) {
+      const flow = await trained(makeFlow(lower, upper, { permutation, postAffine: true }));
+      const { z, logq } = await flow.sample(50, { seed: 11, step: 4 });
+      const inv = await flow.handle.inverse({ z });
+      for (let i = 0; i < 50; ++i) {
+        const x = normals(5, { seed: 11, set: i, trial: 0, step: 4, stream: Stream.Dynamics });
+        for (let d = 0; d < 5; ++d) expect(Math.abs(inv.x[i * 5 + d] - x[d])).toBeLessThan(1e-8);
+        expect(inv.logq[i]).toBeCloseTo(logq[i], 9);
+      }
+    }
+  });
+
+  it('obeys the change-of-variables formula: log q(z) = log N(x(z)) + log|det ∂x/∂z|', async () => {
+    const flow = await trained(makeFlow(lower, upper, { postAffine: true }));
+    const { z } = await flow.sample(5, { seed: 5, step: 1, stream: 'eval' });
+    const D = 5;
+    const h = 1e-6;
+    for (let i = 0; i < 5; ++i) {
+      const z0 = Array.from(z.subarray(i * D, (i + 1) * D));
+      const shifted: number[][] = [];
+      for (let j = 0; j < D; ++j) {
+        for (const s of [1, -1]) shifted.push(z0.map((v, k) => (k === j ? v + s * h : v)));
+      }
+      const out = await flow.handle.inverse({ z: Float64Array.from([z0, ...shifted].flat()) });
+      const jac = Array.from({ length: D }, (_, a) =>
+        Array.from({ length: D }, (_, j) => (out.x[(1 + 2 * j) * D + a] - out.x[(2 + 2 * j) * D + a]) / (2 * h)),
+      );
+      const expected = logNormal(out.x.subarray(0, D)) + logAbsDet(jac);
+      expect(Math.abs(out.logq[0] - expected)).toBeLessThan(1e-5 * Math.max(1, Math.abs(expected)));
+    }
+  });
+
+  it('has a density that integrates to 1 in one and two dimensions', async () => {
+    const simpson = (f: (x: number) => number, a: number, b: number, n: number) => {
+      const hh = (b - a) / n;
+      let s = f(a) + f(b);
+      for (let k = 1; k < n; ++k) s += (k % 2 === 1 ? 4 : 2) * f(a + k * hh);
+      return (s * hh) / 3;
+    };
+    for (const [lb, ub, a, b] of [[-1, 2, -1, 2], [-Infinity, Infinity, -40, 40]]) {
+      const flow = await trained(makeFlow([lb], [ub], { support: lb === -1 ? 'tanh' : 'sigmoid' }));
+      const n = 20000;
+      const grid = Float64Array.from({ length: n + 1 }, (_, k) => a + ((b - a) * k) / n);
+      const lq = await flow.logProb(grid.map((v) => Math.min(Math.max(v, a + 1e-12), b - 1e-12)));
+      expect(simpson((x) => Math.exp(lq[Math.round(((x - a) / (b - a)) * n)]), a, b, n)).toBeCloseTo(1, 4);
+    }
+    const flow = await trained(makeFlow([-1, 0], [1, 3], {}));
+    const n = 400;
+    const pts: number[] = [];
+    const mid = (k: number, lo: number, hi: number) => lo + ((hi - lo) * (k + 0.5)) / n;
+    for (let i = 0; i < n; ++i) for (let j = 0; j < n; ++j) pts.push(mid(i, -1, 1), mid(j, 0, 3));
+    const lq = await flow.logProb(Float64Array.from(pts));
+    let mass = 0;
+    lq.forEach((v) => (mass += Math.exp(v) * (2 / n) * (3 / n)));
+    expect(mass).toBeCloseTo(1, 3);
+  });
+
+  it('gives ∇_z log q and its Hessian that agree with finite differences', async () => {
+    const flow = await trained(makeFlow(lower, upper, { postAffine: true, units: 9 }));
+    const { z } = await flow.sample(3, { seed: 8, stream: 'eval' });
+    const D = 5;
+    const { grad } = await flow.gradLogProb(z);
+    const hess = await flow.hessianLogProb(z);
+    const h = 1e-5;
+    for (let i = 0; i < 3; ++i) {
+      const z0 = Array.from(z.subarray(i * D, (i + 1) * D));
+      for (let j = 0; j < D; ++j) {
+        const up = z0.map((v, k) => (k === j ? v + h : v));
+        const down = z0.map((v, k) => (k === j ? v - h : v));
+        const [lu, ld] = await Promise.all([flow.logProb([up]), flow.logProb([down])]);
+        const fd = (lu[0] - ld[0]) / (2 * h);
+        expect(Math.abs(grad[i * D + j] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+        const [gu, gd] = await Promise.all([flow.gradLogProb([up]), flow.gradLogProb([down])]);
+        for (let k = 0; k < D; ++k) {
+          const fdh = (gu.grad[k] - gd.grad[k]) / (2 * h);
+          expect(Math.abs(hess[i * D * D + k * D + j] - fdh)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fdh)));
+          expect(hess[i * D * D + k * D + j]).toBe(hess[i * D * D + j * D + k]);
+        }
+      }
+    }
+  });
+});
+
+describe('flow training gradients', () => {
+  // Statistics with closed-form gradients, standing in for a simulated model.
+  const S = 2;
+  const stat = (z: ArrayLike<number>, i: number) => {
+    const a = z[i * 3];
+    const b = z[i * 3 + 1];
+    const c = z[i * 3 + 2];
+    return { v: [a * b + Math.sin(c), a - 0.5 * c * c], g: [[b, a, Math.cos(c)], [1, 0, -c]] };
+  };
+  const statistics = (z: Float64Array, n: number) => {
+    const values = new Float64Array(n * S);
+    const grad = new Float64Array(n * S * 3);
+    for (let i = 0; i < n; ++i) {
+      const { v, g } = stat(z, i);
+      for (let s = 0; s < S; ++s) {
+        values[i * S + s] = v[s];
+        for (let d = 0; d < 3; ++d) grad[(i * S + s) * 3 + d] = g[s][d];
+      }
+    }
+    return { values, grad };
+  };
+  const mean = [0.2, -0.1];
+  const variance = [0.5, 0.3];
+  const mu = [...mean, ...variance];
+  // T − μ per sample, written from the definition of the property.
+  const residual = (z: Float64Array, i: number) => {
+    const { v } = stat(z, i);
+    return [v[0] - mean[0], v[1] - mean[1], (v[0] - mean[0]) ** 2 - variance[0], (v[1] - mean[1]) ** 2 - variance[1]];
+  };
+  const batch = 16;
+
+  async function gradientAt(flow: Flow, eta: number[], c: number) {
+    const { z } = await flow.handle.trainBegin({ batch, seed: 4, step: 9 });
+    const { values, grad } = statistics(z, batch);
+    const r = await flow.handle.trainEnd({
+      values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
+      variance: Float64Array.from(variance), eta: Float64Array.from(eta), c, apply: false,
+    });
+    return { z, cost: r.log[1], gradient: r.gradient! };
+  }
+
+  // Central differences of objective(z(w)) in a spread of weights — MLP weights of every stage, LU factors,
+  // post-affine scale and shift — against the native gradient.
+  async function checkWeights(
+    flow: Flow,
+    gradient: Float64Array,
+    objective: (z: Float64Array) => Promise<number>,
+  ): Promise<void> {
+    const base = flow.state();
+    const P = base.weights.length;
+    const picks = [0, 7, 31, Math.floor(P / 3), Math.floor(P / 2), Math.floor((3 * P) / 4), P - 4, P - 1];
+    const h = 1e-6;
+    let checked = 0;
+    for (const k of picks) {
+      const values: number[] = [];
+      for (const s of [1, -1]) {
+        const w = Float64Array.from(base.weights);
+        w[k] += s * h;
+        flow.setState({ ...base, weights: w });
+        const { z } = await flow.handle.trainBegin({ batch, seed: 4, step: 9 });
+        values.push(await objective(z));
+      }
+      flow.setState(base);
+      const fd = (values[0] - values[1]) / (2 * h);
+      expect(Math.abs(gradient[k] - fd)).toBeLessThan(2e-6 * Math.max(1, Math.abs(fd)));
+      if (fd !== 0) checked += 1;
+    }
+    expect(checked).toBeGreaterThan(4);  // most picks carry a gradient: the check is not vacuous
+  }
+
+  it('backpropagates −H + ηᵀR exactly to every kind of weight (c = 0)', async () => {
+    const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 5, postAffine: true }));
+    const eta = [0.7, -1.3, 0.4, 2.1];
+    const { gradient } = await gradientAt(flow, eta, 0);
+    // mean log q (by the inverse pass, not the forward pass being differentiated) + ηᵀ(mean T − μ).
+    await checkWeights(flow, gradient, async (z) => {
+      const logq = await flow.logProb(z);
+      let e = 0;
+      for (let i = 0; i < batch; ++i) {
+        e += logq[i] / batch;
+        residual(z, i).forEach((r, j) => (e += (eta[j] * r) / batch));
+      }
+      return e;
+    });
+  });
+
+  it("takes the penalty's gradient as c·J_{R1}ᵀR2: first half's Jacobians, second half's residual", async () => {
+    const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 6, postAffine: true }));
+    const c = 3;
+    const zero = [0, 0, 0, 0];
+    const { z: z0, gradient } = await gradientAt(flow, zero, c);
+    const { gradient: entropyOnly } = await gradientAt(flow, zero, 0);
+    const half = batch / 2;
+    const R2 = [0, 0, 0, 0];
+    for (let i = half; i < batch; ++i) residual(z0, i).forEach((r, j) => (R2[j] += r / half));
+    // c·R1(w)ᵀR2 with R2 frozen at the current weights: the estimator's definition.
+    await checkWeights(flow, gradient.map((g, k) => g - entropyOnly[k]), async (z) => {
+      let e = 0;
+      for (let i = 0; i < half; ++i) residual(z, i).forEach((r, j) => (e += (c * R2[j] * r) / half));
+      return e;
+    });
+  });
+});
+
+describe('flow fitted to a Gaussian', () => {
+  it('matches its mean, covariance, score Σ⁻¹(μ − z) and Hessian −Σ⁻¹', async () => {
+    // Σ = A Aᵀ + I/2 with a fixed A: a correlated, well-conditioned target.
+    const D = 3;
+    const A = [[0.8, 0.3, -0.2], [0.1, 0.6, 0.4], [-0.5, 0.2, 0.9]];
+    const sigma = A.map((r, i) => A.map((q, j) => r.reduce((s, v, k) => s + v * q[k], 0) + (i === j ? 0.5 : 0)));
+    const mu = [0.5, -1, 2];
+    // Σ⁻¹ by Gauss–Jordan.
+    const inv = sigma.map((r, i) => [...r, ...r.map((_, j) => (i === j ? 1 : 0))]);
+    for (let k = 0; k < D; ++k) {
+      const p = inv[k][k];
+      inv[k] = inv[k].map((v) => v / p);
+      for (let i = 0; i < D; ++i) if (i !== k) inv[i] = inv[i].map((v, j) => v - inv[i][k] * inv[k][j]);
+    }
+    const prec = inv.map((r) => r.slice(D));
+    const flow = new Flow(flowSpec([-Infinity, -Infinity, -Infinity], [Infinity, Infinity, Infinity], { seed: 2 }));
+    await flow.handle.trainGaussian({
+      mean: Float64Array.from(mu), precision: Float64Array.from(prec.flat()), iterations: 2500, firstStep: 0, seed: 1,
+      batch: 500,
+    });
+    const n = 20000;
+    const { z } = await flow.sample(n, { seed: 3, stream: 'eval' });
+    const m = [0, 0, 0];
+    for (let i = 0; i < n; ++i) for (let d = 0; d < D; ++d) m[d] += z[i * D + d] / n;
+    const cov = sigma.map(() => [0, 0, 0]);
+    for (let i = 0; i < n; ++i) {
+      for (let a = 0; a < D; ++a) for (let b = 0; b < D; ++b) cov[a][b] += ((z[i * D + a] - m[a]) * (z[i * D + b] - m[b])) / (n - 1);
+    }
+    m.forEach((v, d) => expect(Math.abs(v - mu[d])).toBeLessThan(0.1 * Math.abs(mu[d])));
+    const frob = (x: number[][]) => Math.sqrt(x.flat().reduce((s, v) => s + v * v, 0));
+    expect(frob(cov.map((r, a) => r.map((v, b) => v - sigma[a][b]))) / frob(sigma)).toBeLessThan(0.1);
+
+    const probe = z.slice(0, 200 * D);
+    const { grad } = await flow.gradLogProb(probe);
+    const hess = await flow.hessianLogProb(probe);
+    let num = 0;
+    let den = 0;
+    let hNum = 0;
+    let hDen = 0;
+    for (let i = 0; i < 200; ++i) {
+      for (let a = 0; a < D; ++a) {
+        const expected = prec[a].reduce((s, v, b) => s + v * (mu[b] - probe[i * D + b]), 0);
+        num += (grad[i * D + a] - expected) ** 2;
+        den += expected ** 2;
+        for (let b = 0; b < D; ++b) {
+          hNum += (hess[i * D * D + a * D + b] + prec[a][b]) ** 2;
+          hDen += prec[a][b] ** 2;
+        }
+      }
+    }
+    expect(num / den).toBeLessThan(0.1);
+    expect(hNum / hDen).toBeLessThan(0.1);
+  });
+});
