@@ -15,12 +15,15 @@ struct AdamConfig {
   double eps = 1e-7;
 };
 
-// One update of weight i at step t (1-based), with bias correction folded into the step size.
-SLOPPY_HD void adamUpdate(const AdamConfig& c, int64_t t, double g, double& w, double& m1, double& m2) {
+// The step size at step t (1-based), with Adam's bias correction folded in.
+SLOPPY_HD double adamStepSize(const AdamConfig& c, int64_t t) {
+  return c.lr * ::sqrt(1.0 - ::pow(c.beta2, static_cast<double>(t))) / (1.0 - ::pow(c.beta1, static_cast<double>(t)));
+}
+
+// One update of one weight with step size lrT = adamStepSize(c, t).
+SLOPPY_HD void adamUpdate(const AdamConfig& c, double lrT, double g, double& w, double& m1, double& m2) {
   m1 = c.beta1 * m1 + (1.0 - c.beta1) * g;
   m2 = c.beta2 * m2 + (1.0 - c.beta2) * g * g;
-  const double lrT = c.lr * ::sqrt(1.0 - ::pow(c.beta2, static_cast<double>(t))) /
-                     (1.0 - ::pow(c.beta1, static_cast<double>(t)));
   w -= lrT * m1 / (::sqrt(m2) + c.eps);
 }
 

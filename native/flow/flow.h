@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "../core/lanes.h"
 #include "../core/rng.h"
 #include "adam.h"
 #include "layout.h"
@@ -23,10 +24,15 @@ struct FlowState {
   AdamConfig adam;
 };
 
-// One training batch: base noise, samples, log q and the tapes for backprop.
+// Samples per SIMD group on the CPU: one AVX-512 register of doubles, or two AVX2 ones.
+constexpr int kFlowLanes = 8;
+using FlowLanes = Lanes<kFlowLanes>;
+
+// One training batch: samples, log q and the tapes for backprop, kept per group of kFlowLanes samples.
 struct FlowBatch {
   int64_t n = 0;
-  std::vector<double> x, z, logq, tape;
+  std::vector<double> z, logq;
+  std::vector<FlowLanes> tape;
 };
 
 class Flow {

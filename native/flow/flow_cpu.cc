@@ -6,12 +6,12 @@
 #include "../core/thread_pool.h"
 #include "density.h"
 #include "flow.h"
+#include "gradient.h"
 #include "push.h"
 
 namespace sloppy {
 namespace {
 
-constexpr int64_t kSumBlocks = 8;  // gradient partial sums per batch, independent of the thread count
 constexpr int kGradBlock = 8;      // tangents per forward-mode pass for ∇_z log q
 constexpr int kHessBlock = 4;      // tangents per level for the Hessian
 
@@ -166,40 +166,162 @@ void Flow::hessianLogProb(const double* z, int64_t n, double* hess, int threads)
   });
 }
 
-void Flow::forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) const {
-  const FlowView v = view();
+namespace {
+
+// Groups [begin, end) of a batch on lanes: base noise from Philox per sample, the forward pass, and the
+// samples written back as rows. Compiled for three instruction sets, chosen at load time, like the SDE engine.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, FlowBatch& b, int64_t begin, int64_t end) {
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
+  std::vector<FlowLanes> x(D), z(D), scratch(pushScratch(v.shape));
+  std::vector<double> row(D);
+  for (int64_t g = begin; g < end; ++g) {
+    for (int l = 0; l < kFlowLanes; ++l) {
+      const int64_t i = std::min(g * kFlowLanes + l, b.n - 1);  // lanes past the end repeat the last sample
+      makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, Stream::Dynamics, row.data(), D);
+      for (int d = 0; d < D; ++d) x[d].v[l] = row[d];
+    }
+    const FlowLanes logq = pushForward(v, x.data(), z.data(), b.tape.data() + g * tape, scratch.data());
+    for (int l = 0; l < kFlowLanes && g * kFlowLanes + l < b.n; ++l) {
+      const int64_t i = g * kFlowLanes + l;
+      b.logq[i] = logq.v[l];
+      for (int d = 0; d < D; ++d) b.z[i * D + d] = z[d].v[l];
+    }
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void cotangentGroups(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, int64_t begin,
+                     int64_t end, FlowLanes* cotape) {
+  const int D = v.shape.dim;
+  const int64_t tape = v.shape.tapeSize();
+  const int64_t co = v.shape.cotapeSize();
+  std::vector<FlowLanes> zb(D), scratch(pushScratch(v.shape));
+  for (int64_t grp = begin; grp < end; ++grp) {
+    FlowLanes qb(0.0);
+    for (int d = 0; d < D; ++d) zb[d] = FlowLanes(0.0);
+    for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) {  // padding lanes carry no cotangent
+      const int64_t i = grp * kFlowLanes + l;
+      qb.v[l] = qBar[i];
+      for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[i * D + d];
+    }
+    pullBack(v, zb.data(), qb, b.tape.data() + grp * tape, cotape + grp * co, scratch.data());
+  }
+}
+
+double laneSum(const FlowLanes& x) {
+  double s = 0.0;
+  for (int l = 0; l < kFlowLanes; ++l) s += x.v[l];
+  return s;
+}
+
+bool inPart(Part p, int j, int k) { return p == Part::All || (p == Part::StrictLower ? k < j : k >= j); }
+
+// Rows [j0, j1) of one outer-product term, summed over every group in order: 4 × 4 tiles of lane
+// accumulators, so each cotangent and activation is loaded once per tile rather than once per weight.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t tapeStride, const FlowLanes* cotape,
+              int64_t coStride, int64_t groups, double* g) {
+  constexpr int kTile = 4;
+  for (int j = j0; j < j1; j += kTile) {
+    const int nj = std::min(kTile, j1 - j);
+    for (int k = 0; k < t.cols; k += kTile) {
+      const int nk = std::min(kTile, t.cols - k);
+      bool any = false;
+      for (int jj = 0; jj < nj; ++jj) for (int kk = 0; kk < nk; ++kk) any = any || inPart(t.part, j + jj, k + kk);
+      if (!any) continue;
+      FlowLanes acc[kTile][kTile];
+      for (auto& row : acc) for (auto& x : row) x = FlowLanes(0.0);
+      for (int64_t gr = 0; gr < groups; ++gr) {
+        const FlowLanes* d = cotape + gr * coStride + t.dOffset + j;
+        const FlowLanes* a = tape + gr * tapeStride + t.aOffset + k;
+        if (nj == kTile && nk == kTile) {
+          for (int jj = 0; jj < kTile; ++jj) for (int kk = 0; kk < kTile; ++kk) acc[jj][kk] += d[jj] * a[kk];
+        } else {
+          for (int jj = 0; jj < nj; ++jj) for (int kk = 0; kk < nk; ++kk) acc[jj][kk] += d[jj] * a[kk];
+        }
+      }
+      for (int jj = 0; jj < nj; ++jj) {
+        for (int kk = 0; kk < nk; ++kk) {
+          if (inPart(t.part, j + jj, k + kk)) g[t.gOffset + static_cast<int64_t>(j + jj) * t.cols + k + kk] += laneSum(acc[jj][kk]);
+        }
+      }
+    }
+    if (t.bOffset < 0) continue;
+    for (int jj = 0; jj < nj; ++jj) {
+      FlowLanes acc(0.0);
+      for (int64_t gr = 0; gr < groups; ++gr) acc += cotape[gr * coStride + t.dOffset + j + jj];
+      g[t.bOffset + j + jj] += laneSum(acc);
+    }
+  }
+}
+
+}  // namespace
+
+void Flow::forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) const {
+  const FlowView v = view();
+  const int64_t groups = (n + kFlowLanes - 1) / kFlowLanes;
   b.n = n;
-  b.x.resize(n * D);
-  b.z.resize(n * D);
+  b.z.resize(n * v.shape.dim);
   b.logq.resize(n);
-  b.tape.resize(n * tape);
-  forSamples<double>(n, pushScratch(v.shape), threads, [&](int64_t i, double* scratch) {
-    makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, Stream::Dynamics, b.x.data() + i * D, D);
-    b.logq[i] = pushForward(v, b.x.data() + i * D, b.z.data() + i * D, b.tape.data() + i * tape, scratch);
-  });
+  b.tape.resize(groups * v.shape.tapeSize());
+  parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, b, begin, end); });
 }
 
 void Flow::backward(const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                     int threads) const {
   const FlowView v = view();
-  const int D = v.shape.dim;
-  const int64_t P = v.shape.size();
-  const int64_t tape = v.shape.tapeSize();
-  const int64_t blocks = std::min<int64_t>(kSumBlocks, b.n);
-  std::vector<double> partial(blocks * P, 0.0);
-  parallelFor(blocks, 1, threads, [&](int64_t begin, int64_t end) {
-    std::vector<double> scratch(pushScratch(v.shape));
-    for (int64_t blk = begin; blk < end; ++blk) {
-      for (int64_t i = blk * b.n / blocks; i < (blk + 1) * b.n / blocks; ++i) {
-        pullBack(v, zBar + i * D, qBar[i], b.tape.data() + i * tape, partial.data() + blk * P, scratch.data());
-      }
+  const FlowShape& f = v.shape;
+  const int D = f.dim;
+  const int64_t groups = (b.n + kFlowLanes - 1) / kFlowLanes;
+  const int64_t tape = f.tapeSize();
+  const int64_t co = f.cotapeSize();
+  std::vector<FlowLanes> cotape(groups * co);
+  parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) {
+    cotangentGroups(v, b, zBar, qBar, begin, end, cotape.data());
+  });
+  g.assign(f.size(), 0.0);
+  // One task per 16 rows of a term: tasks write disjoint rows, and each row's sum runs over all groups in order.
+  constexpr int kRows = 16;
+  const std::vector<OuterTerm> terms = outerTerms(f);
+  std::vector<std::pair<int, int>> tasks;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    for (int j = 0; j < terms[t].rows; j += kRows) tasks.emplace_back(static_cast<int>(t), j);
+  }
+  parallelFor(static_cast<int64_t>(tasks.size()), 1, threads, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const OuterTerm& t = terms[tasks[i].first];
+      const int j0 = tasks[i].second;
+      outerSum(t, j0, std::min(t.rows, j0 + kRows), b.tape.data(), tape, cotape.data(), co, groups, g.data());
     }
   });
-  g.assign(P, 0.0);
-  for (int64_t blk = 0; blk < blocks; ++blk) {
-    for (int64_t k = 0; k < P; ++k) g[k] += partial[blk * P + k];
+  // The log-determinants' own terms: Σ log|U_ii| and Σ log|a_i| enter every sample's log q with cotangent −qBar.
+  double ldjBar = 0.0;
+  for (int64_t i = 0; i < b.n; ++i) ldjBar -= qBar[i];
+  if (f.luPermutation) {
+    for (int s = 0; s + 1 < f.stages; ++s) {
+      for (int i = 0; i < D; ++i) g[f.luOffset(s) + i * D + i] += ldjBar / v.lu(s)[i * D + i];
+    }
+  }
+  if (f.postAffine) {
+    const double* a = v.affine();
+    for (int i = 0; i < D; ++i) {
+      FlowLanes scale(0.0), shift(0.0);
+      for (int64_t gr = 0; gr < groups; ++gr) {
+        const FlowLanes hBar = cotape[gr * co + f.stageCotape() * f.stages + i];
+        scale += hBar * b.tape[gr * tape + f.stageTape() * f.stages + i];
+        shift += hBar;
+      }
+      g[f.affineOffset() + i] += laneSum(scale) + ldjBar / a[i];
+      g[f.affineOffset() + D + i] += laneSum(shift);
+    }
   }
 }
 
@@ -208,9 +330,9 @@ void Flow::adamStep(std::vector<double>& g) {
   for (double x : g) norm2 += x * x;
   const double kClip = 1e10;
   const double scale = norm2 > kClip * kClip ? kClip / std::sqrt(norm2) : 1.0;
-  ++state_.adamStep;
+  const double lrT = adamStepSize(state_.adam, ++state_.adamStep);
   for (size_t k = 0; k < g.size(); ++k) {
-    adamUpdate(state_.adam, state_.adamStep, g[k] * scale, state_.w[k], state_.m1[k], state_.m2[k]);
+    adamUpdate(state_.adam, lrT, g[k] * scale, state_.w[k], state_.m1[k], state_.m2[k]);
   }
 }
 

@@ -49,8 +49,10 @@ struct FlowShape {
   // log-scales, coupled output and U·(coupled output); then the post-affine and support inputs.
   SLOPPY_HD int64_t stageTape() const { return 3 * dim + static_cast<int64_t>(layers) * units + d2(); }
   SLOPPY_HD int64_t tapeSize() const { return stageTape() * stages + 2 * dim; }
-  // Scratch for one MLP evaluation: two hidden layers' worth plus the output.
-  SLOPPY_HD int64_t mlpScratch() const { return 2 * static_cast<int64_t>(units) + 2 * d2(); }
+  // Cotangents one sample's backward pass records, from which the weights' gradient is summed over samples:
+  // per stage each MLP layer's output cotangent, then l̄ and ū of the permutation; then h̄ after the post-affine.
+  SLOPPY_HD int64_t stageCotape() const { return static_cast<int64_t>(layers) * units + 2 * d2() + 2 * dim; }
+  SLOPPY_HD int64_t cotapeSize() const { return stageCotape() * stages + dim; }
 };
 
 // Per-coordinate support: kind and bounds (unused bounds are ignored).

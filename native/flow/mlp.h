@@ -36,40 +36,30 @@ SLOPPY_HD void mlpForward(const FlowShape& f, const double* w, const T* in, T* h
   }
 }
 
-// Adds ∂/∂w of outBar·out into g and ∂/∂in into inBar. `scratch` holds 2·max(units, 2·d2) doubles.
-SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const double* in, const double* hidden,
-                           const double* outBar, double* g, double* inBar, double* scratch) {
-  const int width = f.units > 2 * f.d2() ? f.units : 2 * f.d2();
-  double* delta = scratch;
-  double* next = scratch + width;
-  int nOut = 2 * f.d2();
-  for (int j = 0; j < nOut; ++j) delta[j] = outBar[j];
+// Reverse mode through the MLP's layers. `delta` holds each layer's output cotangent (layers × units, then
+// 2·d2 for the output layer, which the caller has filled); this fills the hidden layers' and adds the input's
+// cotangent to inBar. The weights' gradient is the sum over samples of delta ⊗ layer input (see gradient.h).
+template <class T>
+SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const T* hidden, T* delta, T* inBar) {
   for (int l = f.layers; l >= 0; --l) {
+    const int nOut = l == f.layers ? 2 * f.d2() : f.units;
     const int nIn = l == f.layers ? mlpOutputInput(f) : f.mlpInput(l);
-    const double* a = l == 0 ? in : hidden + static_cast<int64_t>(l - 1) * f.units;
-    const int64_t off = mlpLayerOffset(f, l);
-    const double* W = w + off;
-    double* gW = g + off;
-    double* gb = gW + static_cast<int64_t>(nOut) * nIn;
+    const double* W = w + mlpLayerOffset(f, l);
+    const T* dOut = delta + static_cast<int64_t>(l) * f.units;
+    T* target = l == 0 ? inBar : delta + static_cast<int64_t>(l - 1) * f.units;
+    // Row by row (axpy form): each weight row is read contiguously and each update is one lane-wide FMA.
+    if (l > 0) {
+      for (int k = 0; k < nIn; ++k) target[k] = T(0.0);
+    }
     for (int j = 0; j < nOut; ++j) {
-      gb[j] += delta[j];
-      for (int k = 0; k < nIn; ++k) gW[static_cast<int64_t>(j) * nIn + k] += delta[j] * a[k];
+      const T dj = dOut[j];
+      const double* Wj = W + static_cast<int64_t>(j) * nIn;
+      for (int k = 0; k < nIn; ++k) target[k] += dj * Wj[k];
     }
-    double* target = l == 0 ? inBar : next;
-    for (int k = 0; k < nIn; ++k) {
-      double s = 0.0;
-      for (int j = 0; j < nOut; ++j) s += W[static_cast<int64_t>(j) * nIn + k] * delta[j];
-      if (l == 0) {
-        target[k] += s;
-      } else {
-        target[k] = a[k] > 0.0 ? s : 0.0;  // through the ReLU that produced a
-      }
+    if (l > 0) {
+      const T* a = hidden + static_cast<int64_t>(l - 1) * f.units;
+      for (int k = 0; k < nIn; ++k) target[k] = m::select(a[k] > 0.0, target[k], T(0.0));  // the ReLU that made a
     }
-    if (l == 0) break;
-    double* t = delta;
-    delta = next;
-    next = t;
-    nOut = nIn;
   }
 }
 

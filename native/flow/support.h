@@ -23,29 +23,36 @@ template <class T> SLOPPY_HD T softplus(const T& h) {
 }
 
 // Value and log-derivative of the map at h, with their derivatives in h (for backprop).
-struct SupportPoint {
-  double z, logd, dz, dlogd;
+template <class T> struct SupportPoint {
+  T z, logd, dz, dlogd;
 };
 
-SLOPPY_HD SupportPoint supportForward(int kind, double lb, double ub, double h) {
-  const double s = m::sigmoid(h);
-  const double sm = m::sigmoid(-h);
+template <class T>
+SLOPPY_HD SupportPoint<T> supportForward(int kind, double lb, double ub, const T& h) {
   switch (static_cast<Support>(kind)) {
-    case Support::Interval:
+    case Support::Interval: {
+      const T s = m::sigmoid(h);
+      const T sm = 1.0 - s;
       return {lb + (ub - lb) * s, ::log(ub - lb) + logSigmoid(h) + logSigmoid(-h), (ub - lb) * s * sm, sm - s};
+    }
     case Support::IntervalTanh: {
-      const double t = ::tanh(h);
+      const T t = m::tanh(h);
+      const T a = m::abs(h);
       // log(1 − tanh² h) = 2·(log 2 − |h| − log1p(e^{−2|h|})), finite for large |h|.
-      const double logSech2 = 2.0 * (M_LN2 - ::fabs(h) - ::log1p(::exp(-2.0 * ::fabs(h))));
-      return {0.5 * (ub + lb) + 0.5 * (ub - lb) * t, ::log(0.5 * (ub - lb)) + logSech2, 0.5 * (ub - lb) * (1 - t * t),
+      const T logSech2 = 2.0 * (M_LN2 - a - m::log1p(m::exp(-2.0 * a)));
+      return {0.5 * (ub + lb) + 0.5 * (ub - lb) * t, ::log(0.5 * (ub - lb)) + logSech2, 0.5 * (ub - lb) * (1.0 - t * t),
               -2.0 * t};
     }
-    case Support::Lower:
-      return {lb + softplus(h), logSigmoid(h), s, sm};
-    case Support::Upper:
-      return {ub - softplus(h), logSigmoid(h), -s, sm};
+    case Support::Lower: {
+      const T s = m::sigmoid(h);
+      return {lb + softplus(h), logSigmoid(h), s, 1.0 - s};
+    }
+    case Support::Upper: {
+      const T s = m::sigmoid(h);
+      return {ub - softplus(h), logSigmoid(h), -s, 1.0 - s};
+    }
     default:
-      return {h, 0.0, 1.0, 0.0};
+      return {h, T(0.0), T(1.0), T(0.0)};
   }
 }
 
