@@ -8,6 +8,8 @@
 // bench/results/epi-latest.json.
 //   node bench/epi.js [--cases lds2d,stg,rnn2-10,rnn2-50,rnn2-100] [--reps 3] [--max-steps 20] [--case-seconds 30]
 //                     [--threads N] [--no-jax] [--convergence lds2d,stg] [--convergence-seconds 180] [--out FILE]
+// --convergence (default lds2d; '' for none) also times sloppy's epi() to its first converged epoch; stg's 5 000-
+// iteration epochs take minutes each, so it runs only when asked for.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -47,7 +49,7 @@ const CASES = {
 
 function parseArgs(argv) {
   const args = { cases: Object.keys(CASES), reps: 3, maxSteps: 20, caseSeconds: 30, threads: 0, jax: true,
-    convergence: [], convergenceSeconds: 180, out: path.join(__dirname, 'results', 'epi-latest.json') };
+    convergence: ['lds2d'], convergenceSeconds: 180, out: path.join(__dirname, 'results', 'epi-latest.json') };
   for (let i = 0; i < argv.length; ++i) {
     const value = () => argv[++i];
     switch (argv[i]) {
@@ -57,7 +59,7 @@ function parseArgs(argv) {
       case '--case-seconds': args.caseSeconds = Number(value()); break;
       case '--threads': args.threads = Number(value()); break;
       case '--no-jax': args.jax = false; break;
-      case '--convergence': args.convergence = value().split(','); break;
+      case '--convergence': args.convergence = value().split(',').filter(Boolean); break;
       case '--convergence-seconds': args.convergenceSeconds = Number(value()); break;
       case '--out': args.out = path.resolve(value()); break;
       default: throw new Error(`unknown argument ${argv[i]}`);
@@ -154,10 +156,16 @@ async function sloppyCheck(sloppy, setup, dir, threads) {
   return { batch: n, eta, c, ...files };
 }
 
+// jaxlib runs LAPACK (rnn2's eigvalsh) through scipy's OpenBLAS, whose own thread pool, beside XLA's, oversubscribes
+// the cores: on a busy 2-core machine that made the same eigvalsh gradient 10–50× slower and erratic. One OpenBLAS
+// thread is the configuration that gives JAX its fair time; an OPENBLAS_NUM_THREADS already set is respected.
+const JAX_BLAS_THREADS = process.env.OPENBLAS_NUM_THREADS ?? '1';
+
 function runPeer(job, timeoutSeconds) {
   const child = spawnSync(PYTHON, [PEER], {
     input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutSeconds * 1000,
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },  // leave no __pycache__ in bench/jax
+    // PYTHONDONTWRITEBYTECODE: leave no __pycache__ in bench/jax.
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENBLAS_NUM_THREADS: JAX_BLAS_THREADS },
   });
   if (child.error) throw new Error(`JAX EPI peer (${job.mode}): ${child.error.message}`);
   if (child.status !== 0) throw new Error(`JAX EPI peer (${job.mode}) exited with ${child.status}:\n${child.stderr.trim()}`);
@@ -202,7 +210,7 @@ async function benchCase(sloppy, name, args, jax, notes) {
             `${fmt(theirs.probe * 1e3)} ms in the probe that chose K)`);
         }
       } catch (err) {
-        notes.push(`${name}: JAX failed, sloppy alone measured: ${err.message}`);
+        notes.push(`${name}: the check or the JAX side failed, sloppy alone measured: ${err.message}`);
       }
     }
     row.sloppy = await timeSloppy(setup, k, args.reps, args.threads);
@@ -213,8 +221,8 @@ async function benchCase(sloppy, name, args, jax, notes) {
   return row;
 }
 
-// sloppy's time to convergence: epi() with the model's published settings, stopping at the first converged epoch,
-// cut off after `seconds` (then the epochs finished so far are reported).
+// sloppy's time to convergence: epi() with sloppy's default settings for the model (lib/epi/defaults.ts), stopping at
+// the first converged epoch, cut off after `seconds` (then the epochs finished so far are reported).
 async function convergence(sloppy, model, seconds, threads) {
   const started = Date.now();
   let epochs = 0;
@@ -224,7 +232,8 @@ async function convergence(sloppy, model, seconds, threads) {
       onProgress: (p) => { if (p.phase === 'train') epochs = Math.max(epochs, p.epoch - 1); } });
     const last = r.history.epochs.at(-1);
     return { model, seconds: elapsed(), converged: r.converged, epoch: r.epoch, epochs: r.history.epochs.length,
-      iterations: r.history.epochs.length * r.settings.schedule.iterations, H: last.H, p: last.p };
+      iterations: r.history.epochs.length * r.settings.schedule.iterations,
+      initIterations: r.settings.schedule.initIterations, H: last.H, p: last.p };
   } catch (err) {
     if (err.code !== 'ABORT_ERR') throw err;
     return { model, seconds: elapsed(), converged: false, cutOff: true, epochs };
@@ -232,8 +241,11 @@ async function convergence(sloppy, model, seconds, threads) {
 }
 
 function convergenceLine(c) {
-  if (c.cutOff) return `  ${c.model}: not converged when cut off at ${c.seconds.toFixed(0)} s (${c.epochs} epochs finished)`;
-  if (c.converged) return `  ${c.model}: converged at epoch ${c.epoch} in ${c.seconds.toFixed(1)} s (${c.iterations} SGD iterations, H = ${fmt(c.H)})`;
+  if (c.cutOff) return `  ${c.model}: not converged when cut off at ${c.seconds.toFixed(0)} s (${c.epochs} epoch(s) finished)`;
+  if (c.converged) {
+    return `  ${c.model}: converged at epoch ${c.epoch} in ${c.seconds.toFixed(1)} s (${c.iterations} SGD iterations after ` +
+      `${c.initIterations} of Gaussian initialisation; H = ${fmt(c.H)})`;
+  }
   return `  ${c.model}: not converged after all ${c.epochs} epochs, ${c.seconds.toFixed(1)} s (last test p = ${c.p.map((p) => fmt(p)).join(', ')})`;
 }
 
@@ -282,7 +294,7 @@ async function main() {
   let jax = { available: false, reason: 'disabled by --no-jax' };
   if (args.jax) jax = jaxAvailability();
   if (jax.available) {
-    jax = { ...jax, ...runPeer({ mode: 'versions' }, 300).versions };
+    jax = { ...jax, ...runPeer({ mode: 'versions' }, 300).versions, openblasThreads: JAX_BLAS_THREADS };
   } else {
     console.log(`JAX peer unavailable: ${jax.reason}\n  to compare against JAX, install it: ${INSTALL_HINT}`);
   }
@@ -303,21 +315,27 @@ async function main() {
   console.log(`\nsloppy ${machine.sloppy} (${machine.commit}, addon built ${machine.addonBuilt}), node ${machine.node}; ` +
     `${machine.cpuModel}, ${machine.cores} cores, ${machine.simd}, ` +
     `load ${machine.loadAverageAtStart.join('/')} → ${machine.loadAverageAtEnd.join('/')}`);
-  if (jax.available) console.log(`JAX ${jax.jax} (jaxlib ${jax.jaxlib}, numpy ${jax.numpy}, Python ${jax.python}), float64`);
+  if (jax.available) {
+    console.log(`JAX ${jax.jax} (jaxlib ${jax.jaxlib}, numpy ${jax.numpy}, Python ${jax.python}), float64, ` +
+      `OPENBLAS_NUM_THREADS=${JAX_BLAS_THREADS} (LAPACK's threads)`);
+  }
   console.log(`one EPI iteration = sample B, simulate (1 trial), augmented-Lagrangian gradient, Adam; K iterations per ` +
     `timed run, best of ${args.reps} runs after a warm-up (JAX: + compile); sloppy threads: ` +
     `${args.threads || `all (${machine.sloppyThreads})`}; cores = CPU seconds per wall second; ` +
     'sloppy/JAX = JAX time ÷ sloppy time\n');
   console.log(renderTable(rows));
-  console.log('\nweights: sloppy\'s flow.size reserves an unused D×D LU slot after the last stage; the JAX pytree has ' +
-    'none, so JAX = sloppy − D² (same architecture, same trainable numbers)');
+  if (rows.some((r) => r.weights.jax !== undefined)) {
+    console.log('\nweights: sloppy\'s flow.size reserves an unused D×D LU slot after the last stage; the JAX pytree has ' +
+      'none, so JAX = sloppy − D² (same architecture, same trainable numbers)');
+  }
   const checks = checkLines(rows);
   if (checks.length > 0) {
     console.log('\nSame numbers? (JAX step vs sloppy\'s trainBegin/trainEnd: same weights and base noise, model noise off)');
     checks.forEach((l) => console.log(l));
   }
   if (converged.length > 0) {
-    console.log('\nsloppy\'s time to convergence (epi(), published settings, stop at the first converged epoch)');
+    console.log('\nsloppy\'s time to convergence (epi() with its default settings for the model, stopping at the first ' +
+      'converged epoch, all included: Gaussian initialisation, epochs, convergence tests)');
     converged.forEach((c) => console.log(convergenceLine(c)));
   }
   for (const note of notes) console.log(`note: ${note}`);

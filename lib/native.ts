@@ -117,6 +117,7 @@ export interface NativeFlowArgs {
   upper: Float64Array;
   seed: number;
   lr: number;
+  device: 'cpu' | 'cuda';
 }
 
 interface NativeJobArgs {

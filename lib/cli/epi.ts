@@ -7,9 +7,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { epi, EpiOptions, EpiResult } from '../epi';
+import { propertyContours } from '../epi/contours';
 import { historyCsv } from '../epi/history';
 import { residuals, resolveProperty } from '../epi/property';
 import { writeReport } from '../epi/report';
+import { maxEntropyRun, selectedEntropy } from '../epi/select';
 import { SloppyError } from '../errors';
 import { writeNpy } from '../io/npy';
 import { get } from '../models';
@@ -24,6 +26,7 @@ export const epiFlags: Record<string, FlagSpec> = {
   'init-iterations': { type: 'number', help: 'iterations of the Gaussian initialisation' },
   c0: { type: 'number', help: 'initial penalty c0' },
   seed: { type: 'number', help: 'random seed (default 1)' },
+  seeds: { type: 'string', help: 'several seeds "1,2,3": each in <out>/seed-<s>/, the converged one of greatest entropy kept' },
   set: { type: 'list', help: 'a model option "name=value" (repeatable)' },
   samples: { type: 'number', help: 'samples written to samples.npy (default 10000)' },
   'stop-early': { type: 'boolean', help: 'stop at the first converged epoch' },
@@ -66,25 +69,37 @@ export async function runEpi(args: Parsed, log: (line: string) => void): Promise
   const model = get(name);
   const out = (args.flags.out as string | undefined) ?? path.join('out', `epi-${name}`);
   const opts = epiOptionsFrom(args.flags);
+  const seeds = args.flags.seeds === undefined ? [opts.seed ?? 1] : String(args.flags.seeds).split(',').map(Number);
   const started = Date.now();
-  let lastLine = '';
-  const r = await epi(name, {
-    ...opts,
-    checkpoint: out,
-    resume: args.flags.resume === true,
-    onProgress: (p) => {
-      const line = `${p.phase === 'init' ? 'initialising' : `epoch ${p.epoch}`}: ${Math.round(100 * p.fraction)}%`;
-      if (line !== lastLine) process.stderr.write(`\r${line}   `);
-      lastLine = line;
-    },
-  });
-  process.stderr.write('\n');
+  const runs: EpiResult[] = [];
+  for (const seed of seeds) {
+    const folder = seeds.length > 1 ? path.join(out, `seed-${seed}`) : out;
+    let lastLine = '';
+    runs.push(await epi(name, {
+      ...opts,
+      seed,
+      checkpoint: folder,
+      resume: args.flags.resume === true,
+      onProgress: (p) => {
+        const line = `${seeds.length > 1 ? `seed ${seed}, ` : ''}${p.phase === 'init' ? 'initialising' : `epoch ${p.epoch}`}: ` +
+          `${Math.round(100 * p.fraction)}%`;
+        if (line !== lastLine) process.stderr.write(`\r${line}   `);
+        lastLine = line;
+      },
+    }));
+    process.stderr.write('\n');
+  }
+  // Without a converged run, the one of greatest entropy is written, and marked as not converged.
+  const best = maxEntropyRun(runs) ?? runs.reduce((a, b) => (selectedEntropy(b) > selectedEntropy(a) ? b : a));
   const n = (args.flags.samples as number | undefined) ?? 10000;
-  await writeRunFolder(out, r, n, opts.options);
-  const e = r.history.epochs.find((x) => x.epoch === r.epoch);
-  log(`${model.name}: ${r.converged ? 'converged' : 'NOT converged'}; selected epoch ${r.epoch}` +
-      `${e ? `, H = ${e.H.toFixed(3)} nats` : ''}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  log(`run folder: ${out} (distribution.json, samples.npy, history.csv, report.html)`);
+  await writeRunFolder(out, best, n, opts.options);
+  if (seeds.length > 1) {
+    const table = ['seed,converged,epoch,H', ...runs.map((r) => `${r.settings.seed},${r.converged},${r.epoch},${selectedEntropy(r)}`)];
+    await fs.writeFile(path.join(out, 'seeds.csv'), table.join('\n') + '\n');
+  }
+  log(`${model.name}: ${best.converged ? 'converged' : 'NOT converged'}; seed ${best.settings.seed}, selected epoch ` +
+      `${best.epoch}, H = ${selectedEntropy(best).toFixed(3)} nats; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`run folder: ${out} (distribution.json, samples.npy, history.csv, report.html${seeds.length > 1 ? ', seeds.csv' : ''})`);
 }
 
 /** Writes the distribution, n fresh samples with their log q and statistics, the history and the report. */
@@ -134,6 +149,7 @@ export async function writeRunFolder(out: string, r: EpiResult, n: number, optio
     })),
     selectedEpoch: r.epoch,
     converged: r.converged,
+    contours: propertyContours(r.settings.model, d.info.paramNames, property),
     settings: {
       batch: r.settings.schedule.batch, epochs: r.settings.schedule.epochs, iterations: r.settings.schedule.iterations,
       c0: r.settings.schedule.c0, beta: r.settings.schedule.beta, gamma: r.settings.schedule.gamma,

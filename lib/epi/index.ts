@@ -11,6 +11,7 @@ export type { ModelDefaults, Schedule } from './defaults';
 export { historyCsv } from './history';
 export type { EpiHistory, EpochSummary, HistoryRow } from './history';
 export { resolveProperty } from './property';
+export { maxEntropyRun, selectedEntropy } from './select';
 export type { Property, PropertySpec } from './property';
 export type { CustomModel } from './source';
 export { convergenceTest, penaltyUpdate, welchTTest } from './hypothesis';

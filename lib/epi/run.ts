@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { Flow, FlowOptions, flowSpec } from '../flow/flow';
 import { packFloats, readEnvelope, unpackFloats, writeEnvelope } from '../io/envelope';
@@ -38,6 +39,8 @@ export interface EpiOptions extends Partial<Schedule> {
   init?: { mean?: number[]; std?: number[] };
   /** CPU threads (0 = all). */
   threads?: number;
+  /** 'auto' (default), 'cpu' or 'cuda': where the flow's weights live and the model is simulated. */
+  device?: Device;
   /** A folder for the checkpoint written after every epoch. */
   checkpoint?: string;
   /** Continue from the checkpoint in `checkpoint` if there is one (same settings required). */
@@ -76,7 +79,7 @@ export interface EpiSettings {
 }
 
 const KEYS = [
-  ...Object.keys(DEFAULT_SCHEDULE), 'property', 'options', 'trials', 'flow', 'seed', 'init', 'threads',
+  ...Object.keys(DEFAULT_SCHEDULE), 'property', 'options', 'trials', 'flow', 'seed', 'init', 'threads', 'device',
   'checkpoint', 'resume', 'signal', 'onProgress',
 ];
 
@@ -92,7 +95,7 @@ export async function epi(model: string | CustomModel, opts: EpiOptions = {}): P
   const defaults = typeof model === 'string' ? MODEL_DEFAULTS[model] : undefined;
   const trials = integer(opts.trials ?? defaults?.trials ?? 1, 'trials', 1, 2 ** 20);
   const options = { ...defaults?.options, ...opts.options };
-  const source = typeof model === 'string' ? builtInSource(model, options, trials, threads) : customSource(model);
+  const source = typeof model === 'string' ? builtInSource(model, options, trials, threads, opts.device) : customSource(model);
   const propertySpec = opts.property ?? defaults?.property;
   if (propertySpec === undefined) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `model ${source.name} has no published property; pass property`);
@@ -177,7 +180,7 @@ class EpiRun {
     private readonly opts: EpiOptions,
     private readonly threads: number,
   ) {
-    this.flow = new Flow(settings.flow);
+    this.flow = new Flow(settings.flow, { device: opts.device });
     this.hash = createHash('sha256').update(JSON.stringify(settings)).digest('hex');
   }
 

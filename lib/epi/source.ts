@@ -3,6 +3,7 @@
  * user writes in TypeScript with its own gradients.
  * @packageDocumentation
  */
+import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { describeWith, get, optionVector } from '../models';
 import { simulate } from '../sde';
@@ -39,7 +40,13 @@ export interface StatisticSource {
   }>;
 }
 
-export function builtInSource(model: string, options: Record<string, number> | undefined, trials: number, threads: number): StatisticSource {
+export function builtInSource(
+  model: string,
+  options: Record<string, number> | undefined,
+  trials: number,
+  threads: number,
+  device?: Device,
+): StatisticSource {
   const descriptor = get(model);
   const optionValues = optionVector(descriptor, options);
   const info = describeWith(model, optionValues);
@@ -52,7 +59,7 @@ export function builtInSource(model: string, options: Record<string, number> | u
     trials,
     async evaluate(z, _n, seed, grad, signal) {
       const r = await simulate(model, z, {
-        trials, seed, grad, options, threads, signal, checkBounds: false, onNonFinite: 'nan',
+        trials, seed, grad, options, threads, signal, device, checkBounds: false, onNonFinite: 'nan',
       });
       return { values: r.stats, grad: r.grad };
     },

@@ -4,6 +4,7 @@
  * post-affine, and a bijector onto each parameter's support.
  * @packageDocumentation
  */
+import { Device, resolveDevice } from '../backends';
 import { SloppyError } from '../errors';
 import { native, NativeFlow, NativeFlowState } from '../native';
 import { integer, knownKeys, toMatrix } from '../validate';
@@ -100,15 +101,26 @@ function supportKind(lb: number, ub: number, twoSided: 'sigmoid' | 'tanh'): numb
 /** Where base noise comes from: training draws and evaluation draws never share a stream. */
 export type SampleStream = 'train' | 'eval';
 
-/** A flow held natively. Every method runs off the event loop; calls on one flow run one at a time. */
+/**
+ * A flow held natively, on the CPU or with its weights and Adam state on the GPU (sampling, densities and
+ * training there; gradients and Hessians in z on the CPU). Every method runs off the event loop; calls on one
+ * flow run one at a time.
+ */
 export class Flow {
   readonly spec: FlowSpec;
+  readonly device: 'cpu' | 'cuda';
+  /** Why 'auto' chose the CPU, when it did. */
+  readonly deviceReason?: string;
   /** @internal */
   readonly handle: NativeFlow;
 
-  constructor(spec: FlowSpec) {
+  constructor(spec: FlowSpec, opts: { device?: Device } = {}) {
     this.spec = spec;
+    const choice = resolveDevice(opts.device);
+    this.device = choice.device;
+    this.deviceReason = choice.reason;
     this.handle = new native.Flow({
+      device: choice.device,
       dim: spec.dim,
       stages: spec.stages,
       layers: spec.layers,

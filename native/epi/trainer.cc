@@ -97,7 +97,7 @@ TrainResult trainEpi(Flow& flow, const EpiJob& job) {
   std::vector<double> mu(job.property.mean);
   mu.insert(mu.end(), job.property.variance.begin(), job.property.variance.end());
   FlowBatch batch;
-  std::vector<double> T, J, zBar(c.batch * dim), qBar(c.batch), g;
+  std::vector<double> T, J, zBar(c.batch * dim), qBar(c.batch);
   return trainLoop(c, [&](uint32_t step, SimFault& fault) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     // The simulation's noise differs at every iteration: the step goes into the seed's high word.
@@ -112,17 +112,15 @@ TrainResult trainEpi(Flow& flow, const EpiJob& job) {
     sim.threads = c.threads;
     sim.cancelled = c.cancelled;
     SimResult res;
-    job.model->cpu(sim, res);
+    // A flow on the GPU simulates there too; only z and the statistics cross to the host.
+    (flow.onCuda() && job.model->cuda != nullptr ? job.model->cuda : job.model->cpu)(sim, res);
     if (res.fault.count > 0 && fault.count == 0) fault = res.fault;
     propertyRows(job.property, res.stats.data(), res.grad.data(), c.batch, static_cast<int>(res.stats.size() / c.batch),
                  dim, T, J);
     IterationLog log;
     augmentedLagrangian(c.batch, m, dim, T.data(), J.data(), batch.logq.data(), mu, job.eta, job.c, zBar.data(),
                         qBar.data(), log);
-    if (std::isfinite(log.cost)) {
-      flow.backward(batch, zBar.data(), qBar.data(), g, c.threads);
-      flow.adamStep(g);
-    }
+    if (std::isfinite(log.cost)) flow.step(batch, zBar.data(), qBar.data(), c.threads);
     return log;
   });
 }
@@ -131,7 +129,7 @@ TrainResult trainGaussian(Flow& flow, const GaussianJob& job) {
   const TrainControl& c = job.control;
   const int dim = flow.state().shape.dim;
   FlowBatch batch;
-  std::vector<double> zBar(c.batch * dim), qBar(c.batch, 1.0 / c.batch), g, dev(dim);
+  std::vector<double> zBar(c.batch * dim), qBar(c.batch, 1.0 / c.batch), dev(dim);
   return trainLoop(c, [&](uint32_t step, SimFault&) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     IterationLog log;
@@ -148,10 +146,7 @@ TrainResult trainGaussian(Flow& flow, const GaussianJob& job) {
     }
     log.entropy = -sumLogq / c.batch;
     log.cost = (sumLogq + sumQuad) / c.batch;
-    if (std::isfinite(log.cost)) {
-      flow.backward(batch, zBar.data(), qBar.data(), g, c.threads);
-      flow.adamStep(g);
-    }
+    if (std::isfinite(log.cost)) flow.step(batch, zBar.data(), qBar.data(), c.threads);
     return log;
   });
 }

@@ -1,9 +1,10 @@
 // A real NVP flow held natively: its architecture, weights, Adam moments and fixed permutations, with
-// the batched operations the EPI loop and the distribution queries need. The CPU backend runs samples
-// over the thread pool; every sum over samples is cut into blocks fixed by the sample count, never by
-// the thread count, so results are identical for any number of threads.
+// the batched operations the EPI loop and the distribution queries need, on the CPU (flow_cpu.cc) or the
+// GPU (cuda/flow.cu). Every sum over samples runs in an order fixed by the samples, never by the thread
+// count, so results are identical for any number of threads.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "../core/lanes.h"
@@ -28,43 +29,56 @@ struct FlowState {
 constexpr int kFlowLanes = 8;
 using FlowLanes = Lanes<kFlowLanes>;
 
-// One training batch: samples, log q and the tapes for backprop, kept per group of kFlowLanes samples.
+// One training batch: samples and log q, and on the CPU the tapes for backprop per group of kFlowLanes
+// samples (on the GPU the tapes stay on the device).
 struct FlowBatch {
   int64_t n = 0;
+  uint64_t seed = 0;
+  uint32_t step = 0;
+  bool onDevice = false;
   std::vector<double> z, logq;
   std::vector<FlowLanes> tape;
 };
+
+struct FlowCuda;
 
 class Flow {
  public:
   // Glorot-uniform MLP weights with zero biases, LU factors of a random orthogonal matrix (or a random
   // permutation), post-affine a = 1, b = 0; all drawn from Philox keyed by `seed`.
   static FlowState initialState(const FlowShape& shape, const SupportMap& support, uint64_t seed);
-  explicit Flow(FlowState state);
+  // With cuda, weights and Adam moments live on the GPU (throws ERR_CUDA_UNAVAILABLE without a CUDA build).
+  Flow(FlowState state, bool cuda);
 
+  bool onCuda() const { return gpu_ != nullptr; }
+  // The host copy, brought up to date from the GPU first.
+  const FlowState& state() const;
   FlowView view() const;
-  const FlowState& state() const { return state_; }
-  FlowState& mutableState() { return state_; }
+  void setWeights(std::vector<double> w, std::vector<double> m1, std::vector<double> m2, int64_t adamStep);
 
   // n samples; sample i's base noise is keyed by (seed, i) with counter (step, stream).
   void sample(int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq, int threads) const;
   // log q(z); with x non-null, also the base point x = flow⁻¹(z) (n × dim).
   void logProb(const double* z, int64_t n, double* logq, int threads, double* x = nullptr) const;
-  // ∇_z log q (n × dim) and log q.
+  // ∇_z log q (n × dim) and log q; on the CPU.
   void gradLogProb(const double* z, int64_t n, double* logq, double* grad, int threads) const;
-  // ∂² log q / ∂z² (n × dim × dim).
+  // ∂² log q / ∂z² (n × dim × dim); on the CPU.
   void hessianLogProb(const double* z, int64_t n, double* hess, int threads) const;
 
   void forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& batch, int threads) const;
-  // g = Σ_i ∂/∂w (zBar_i · z_i + qBar_i · log q_i).
-  void backward(const FlowBatch& batch, const double* zBar, const double* qBar, std::vector<double>& g,
+  // g = Σ_i ∂/∂w (zBar_i · z_i + qBar_i · log q_i), without a step; on the CPU (a GPU batch is redrawn there).
+  void gradient(const FlowBatch& batch, const double* zBar, const double* qBar, std::vector<double>& g,
                 int threads) const;
-  // Clips g to norm 1e10 (as the reference does), then one Adam step.
-  void adamStep(std::vector<double>& g);
+  // The same gradient, clipped to norm 1e10 (as the reference does), then one Adam step.
+  void step(const FlowBatch& batch, const double* zBar, const double* qBar, int threads);
   void resetAdam();
 
  private:
-  FlowState state_;
+  void adamStep(std::vector<double>& g);
+
+  mutable FlowState state_;
+  mutable bool hostStale_ = false;  // the GPU holds newer weights than state_
+  std::shared_ptr<FlowCuda> gpu_;
 };
 
 }  // namespace sloppy

@@ -1,11 +1,10 @@
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 
 #include "../core/dual.h"
 #include "../core/thread_pool.h"
 #include "density.h"
-#include "flow.h"
+#include "flow_cpu.h"
 #include "gradient.h"
 #include "push.h"
 
@@ -17,49 +16,6 @@ constexpr int kHessBlock = 4;      // tangents per level for the Hessian
 
 using GradScalar = Dual<kGradBlock>;
 using HessScalar = Dual<kHessBlock, Dual<kHessBlock>>;
-
-void glorot(const FlowShape& f, int stage, uint64_t seed, double* w) {
-  const PathRng rng = makePathRng(seed, static_cast<uint64_t>(stage), 0);
-  std::vector<double> u;
-  int nIn = f.d1();
-  for (int l = 0; l <= f.layers; ++l) {
-    const int nOut = l == f.layers ? 2 * f.d2() : f.units;
-    const int64_t count = static_cast<int64_t>(nOut) * nIn;
-    double* W = w + mlpLayerOffset(f, l);
-    if (count > 0) {
-      u.resize(count);
-      rng.uniforms(static_cast<uint32_t>(l), Stream::Quenched, u.data(), static_cast<int>(count));
-      const double limit = std::sqrt(6.0 / (nIn + nOut));
-      for (int64_t k = 0; k < count; ++k) W[k] = limit * (2.0 * u[k] - 1.0);
-    }
-    std::fill(W + count, W + count + nOut, 0.0);
-    nIn = nOut;
-  }
-}
-
-// Stage s's permutation: the LU factors of a random orthogonal matrix (Glow), or a random permutation.
-void permutation(const FlowShape& f, int stage, uint64_t seed, double* lu, int* perm) {
-  const int D = f.dim;
-  const PathRng rng = makePathRng(seed, static_cast<uint64_t>(stage), 1);
-  std::vector<double> u(static_cast<size_t>(D) * D);
-  rng.uniforms(0, Stream::Quenched, u.data(), D * D);
-  if (!f.luPermutation) {
-    for (int i = 0; i < D; ++i) perm[i] = i;
-    for (int i = D - 1; i > 0; --i) std::swap(perm[i], perm[std::min(i, static_cast<int>(u[i] * (i + 1)))]);
-    return;
-  }
-  const Eigen::MatrixXd a = Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>>(u.data(), D, D);
-  const Eigen::MatrixXd q = Eigen::HouseholderQR<Eigen::MatrixXd>(a).householderQ();
-  const Eigen::PartialPivLU<Eigen::MatrixXd> plu(q);
-  // P·q = L·U, so q = Pᵀ·L·U: y_i = (L·U·x)_{perm[i]}.
-  const Eigen::MatrixXi pt = plu.permutationP().transpose().toDenseMatrix().cast<int>();
-  for (int i = 0; i < D; ++i) {
-    for (int j = 0; j < D; ++j) {
-      lu[i * D + j] = plu.matrixLU()(i, j);
-      if (pt(i, j) == 1) perm[i] = j;
-    }
-  }
-}
 
 // Calls body(i, scratch) for every sample on the pool, with per-block scratch of T.
 template <class T, class Body>
@@ -73,37 +29,8 @@ void forSamples(int64_t n, int64_t scratchSize, int threads, const Body& body) {
 
 }  // namespace
 
-FlowState Flow::initialState(const FlowShape& shape, const SupportMap& support, uint64_t seed) {
-  FlowState s;
-  s.shape = shape;
-  s.support = support;
-  s.w.assign(shape.size(), 0.0);
-  s.constants.perm.assign(static_cast<size_t>(shape.stages) * shape.dim, 0);
-  for (int st = 0; st < shape.stages; ++st) {
-    glorot(shape, st, seed, s.w.data() + shape.stageOffset(st));
-    int* perm = s.constants.perm.data() + static_cast<int64_t>(st) * shape.dim;
-    if (st < shape.stages - 1) {
-      permutation(shape, st, seed, s.w.data() + shape.luOffset(st), perm);
-    } else {
-      for (int i = 0; i < shape.dim; ++i) perm[i] = i;
-    }
-  }
-  if (shape.postAffine) std::fill(s.w.begin() + shape.affineOffset(), s.w.begin() + shape.affineOffset() + shape.dim, 1.0);
-  s.m1.assign(s.w.size(), 0.0);
-  s.m2.assign(s.w.size(), 0.0);
-  return s;
-}
-
-Flow::Flow(FlowState state) : state_(std::move(state)) {}
-
-FlowView Flow::view() const {
-  return FlowView{state_.shape, state_.w.data(), state_.constants.perm.data(), state_.support.kind.data(),
-                  state_.support.lower.data(), state_.support.upper.data()};
-}
-
-void Flow::sample(int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq,
-                  int threads) const {
-  const FlowView v = view();
+void sampleCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq,
+               int threads) {
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
   forSamples<double>(n, tape + pushScratch(v.shape) + D, threads, [&](int64_t i, double* scratch) {
@@ -113,8 +40,7 @@ void Flow::sample(int64_t n, uint64_t seed, uint32_t step, Stream stream, double
   });
 }
 
-void Flow::logProb(const double* z, int64_t n, double* logq, int threads, double* x) const {
-  const FlowView v = view();
+void logProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, int threads, double* x) {
   const int D = v.shape.dim;
   forSamples<double>(n, densityScratch(v.shape), threads, [&](int64_t i, double* scratch) {
     logq[i] = logDensity(v, z + i * D, scratch);
@@ -122,8 +48,7 @@ void Flow::logProb(const double* z, int64_t n, double* logq, int threads, double
   });
 }
 
-void Flow::gradLogProb(const double* z, int64_t n, double* logq, double* grad, int threads) const {
-  const FlowView v = view();
+void gradLogProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, double* grad, int threads) {
   const int D = v.shape.dim;
   forSamples<GradScalar>(n, densityScratch(v.shape) + D, threads, [&](int64_t i, GradScalar* scratch) {
     GradScalar* zt = scratch + densityScratch(v.shape);
@@ -139,8 +64,7 @@ void Flow::gradLogProb(const double* z, int64_t n, double* logq, double* grad, i
   });
 }
 
-void Flow::hessianLogProb(const double* z, int64_t n, double* hess, int threads) const {
-  const FlowView v = view();
+void hessianLogProbCpu(const FlowView& v, const double* z, int64_t n, double* hess, int threads) {
   const int D = v.shape.dim;
   using Inner = Dual<kHessBlock>;
   forSamples<HessScalar>(n, densityScratch(v.shape) + D, threads, [&](int64_t i, HessScalar* scratch) {
@@ -265,19 +189,19 @@ void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t
 
 }  // namespace
 
-void Flow::forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) const {
-  const FlowView v = view();
+void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
   const int64_t groups = (n + kFlowLanes - 1) / kFlowLanes;
   b.n = n;
+  b.seed = seed;
+  b.step = step;
   b.z.resize(n * v.shape.dim);
   b.logq.resize(n);
   b.tape.resize(groups * v.shape.tapeSize());
   parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, b, begin, end); });
 }
 
-void Flow::backward(const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
-                    int threads) const {
-  const FlowView v = view();
+void gradientCpu(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
+                 int threads) {
   const FlowShape& f = v.shape;
   const int D = f.dim;
   const int64_t groups = (b.n + kFlowLanes - 1) / kFlowLanes;
@@ -323,23 +247,6 @@ void Flow::backward(const FlowBatch& b, const double* zBar, const double* qBar, 
       g[f.affineOffset() + D + i] += laneSum(shift);
     }
   }
-}
-
-void Flow::adamStep(std::vector<double>& g) {
-  double norm2 = 0.0;
-  for (double x : g) norm2 += x * x;
-  const double kClip = 1e10;
-  const double scale = norm2 > kClip * kClip ? kClip / std::sqrt(norm2) : 1.0;
-  const double lrT = adamStepSize(state_.adam, ++state_.adamStep);
-  for (size_t k = 0; k < g.size(); ++k) {
-    adamUpdate(state_.adam, lrT, g[k] * scale, state_.w[k], state_.m1[k], state_.m2[k]);
-  }
-}
-
-void Flow::resetAdam() {
-  std::fill(state_.m1.begin(), state_.m1.end(), 0.0);
-  std::fill(state_.m2.begin(), state_.m2.end(), 0.0);
-  state_.adamStep = 0;
 }
 
 }  // namespace sloppy

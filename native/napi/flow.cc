@@ -101,7 +101,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
                         InstanceAccessor<&FlowObject::Size>("size")});
   }
 
-  // new Flow({ dim, stages, layers, units, lu, postAffine, kind, lower, upper, seed, lr })
+  // new Flow({ dim, stages, layers, units, lu, postAffine, kind, lower, upper, seed, lr, device })
   explicit FlowObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FlowObject>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject()) throw Napi::TypeError::New(env, "Flow expects an options object");
@@ -122,9 +122,14 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
         support.lower.size() != D || support.upper.size() != D) {
       throw codedError(env, "ERR_INVALID_ARG_VALUE", "inconsistent flow shape");
     }
+    shape_ = shape;
     FlowState state = Flow::initialState(shape, support, static_cast<uint64_t>(getNumber(a, "seed", 0)));
     state.adam.lr = getNumber(a, "lr", 1e-3);
-    shared_->flow = std::make_unique<Flow>(std::move(state));
+    try {
+      shared_->flow = std::make_unique<Flow>(std::move(state), a.Get("device").ToString().Utf8Value() == "cuda");
+    } catch (const CodedError& e) {
+      throw codedError(env, e.code, e.what());
+    }
   }
 
  private:
@@ -155,7 +160,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
 
   // z given as n × dim; returns n.
   int64_t rowsOf(const Napi::Env& env, const std::vector<double>& z) {
-    const size_t D = static_cast<size_t>(shared_->flow->state().shape.dim);
+    const size_t D = static_cast<size_t>(shape_.dim);
     if (z.empty() || z.size() % D != 0) throw codedError(env, "ERR_INVALID_ARG_VALUE", "z must hold n × dim numbers");
     return static_cast<int64_t>(z.size() / D);
   }
@@ -237,7 +242,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     e->control = control(a);
     const ModelInfo described = e->model->info(e->options);
     const size_t K = e->property.stats.size();
-    bool ok = static_cast<int>(described.params.size()) == shared_->flow->state().shape.dim &&
+    bool ok = static_cast<int>(described.params.size()) == shape_.dim &&
               e->options.size() == described.options.size() && described.optionError.empty() && K > 0 &&
               e->property.mean.size() == K && e->property.variance.size() == K && e->eta.size() == 2 * K;
     for (int s : e->property.stats) ok = ok && s >= 0 && s < static_cast<int>(described.stats.size());
@@ -257,7 +262,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     g->mean = toVector(a.Get("mean"), "mean");
     g->precision = toVector(a.Get("precision"), "precision");
     g->control = control(a);
-    const size_t D = static_cast<size_t>(shared_->flow->state().shape.dim);
+    const size_t D = static_cast<size_t>(shape_.dim);
     if (g->mean.size() != D || g->precision.size() != D * D) {
       throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "mean must hold dim and precision dim × dim numbers");
     }
@@ -293,7 +298,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     const int threads = static_cast<int>(getNumber(a, "threads", 0));
     const int S = static_cast<int>(getNumber(a, "statCount", 0));
     const bool apply = a.Get("apply").IsUndefined() || a.Get("apply").ToBoolean().Value();
-    const int64_t D = shared_->flow->state().shape.dim;
+    const int64_t D = shape_.dim;
     const int64_t n = shared_->pending.n;
     bool ok = shared_->hasPending && S > 0 && static_cast<int64_t>(stats->size()) == n * S &&
               static_cast<int64_t>(grad->size()) == n * S * D && eta->size() == 2 * p->stats.size();
@@ -313,8 +318,11 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
       augmentedLagrangian(n, p->constraints(), static_cast<int>(D), T.data(), J.data(), s.pending.logq.data(), mu, *eta,
                           c, zBar.data(), qBar.data(), log);
       if (std::isfinite(log.cost)) {
-        s.flow->backward(s.pending, zBar.data(), qBar.data(), g, threads);
-        if (apply) s.flow->adamStep(g);
+        if (apply) {
+          s.flow->step(s.pending, zBar.data(), qBar.data(), threads);
+        } else {
+          s.flow->gradient(s.pending, zBar.data(), qBar.data(), g, threads);
+        }
       } else {
         r.failedAt = 0;
       }
@@ -344,14 +352,12 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     std::vector<double> m1 = toVector(a.Get("m1"), "m1");
     std::vector<double> m2 = toVector(a.Get("m2"), "m2");
     const std::unique_lock<std::mutex> lock = idle(info.Env());
-    FlowState& s = shared_->flow->mutableState();
-    if (w.size() != s.w.size() || m1.size() != s.w.size() || m2.size() != s.w.size()) {
-      throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "state arrays must hold " + std::to_string(s.w.size()) + " numbers");
+    const size_t P = static_cast<size_t>(shape_.size());
+    if (w.size() != P || m1.size() != P || m2.size() != P) {
+      throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "state arrays must hold " + std::to_string(P) + " numbers");
     }
-    s.w = std::move(w);
-    s.m1 = std::move(m1);
-    s.m2 = std::move(m2);
-    s.adamStep = static_cast<int64_t>(getNumber(a, "adamStep", 0));
+    shared_->flow->setWeights(std::move(w), std::move(m1), std::move(m2),
+                              static_cast<int64_t>(getNumber(a, "adamStep", 0)));
     return info.Env().Undefined();
   }
 
@@ -361,11 +367,13 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     return info.Env().Undefined();
   }
 
+  // The shape never changes, so reading it needs no lock even while a job runs.
   Napi::Value Size(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(shared_->flow->state().shape.size()));
+    return Napi::Number::New(info.Env(), static_cast<double>(shape_.size()));
   }
 
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+  FlowShape shape_;
 };
 
 }  // namespace

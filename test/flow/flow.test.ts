@@ -1,4 +1,4 @@
-import { Flow, normals, Stream } from '../../lib';
+import { backends, Flow, normals, Stream } from '../../lib';
 import { flowSpec, FlowOptions } from '../../lib/flow/flow';
 
 function makeFlow(lower: number[], upper: number[], opts: FlowOptions = {}): Flow {
@@ -147,7 +147,6 @@ describe('flow training gradients', () => {
   };
   const mean = [0.2, -0.1];
   const variance = [0.5, 0.3];
-  const mu = [...mean, ...variance];
   // T − μ per sample, written from the definition of the property.
   const residual = (z: Float64Array, i: number) => {
     const { v } = stat(z, i);
@@ -280,5 +279,15 @@ describe('flow fitted to a Gaussian', () => {
     }
     expect(num / den).toBeLessThan(0.1);
     expect(hNum / hDen).toBeLessThan(0.1);
+  });
+});
+
+describe('flow devices', () => {
+  (backends().cuda.available ? it.skip : it)("rejects device 'cuda' without a usable GPU, and 'auto' falls back saying why", () => {
+    const spec = flowSpec([0], [1]);
+    expect(() => new Flow(spec, { device: 'cuda' })).toThrow(expect.objectContaining({ code: 'ERR_CUDA_UNAVAILABLE' }));
+    const auto = new Flow(spec, { device: 'auto' });
+    expect(auto.device).toBe('cpu');
+    expect(auto.deviceReason).toMatch(/\S/);
   });
 });

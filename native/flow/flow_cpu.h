@@ -1,0 +1,19 @@
+// The CPU backend of the flow: samples over the thread pool, training batches on SIMD lanes.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "flow.h"
+
+namespace sloppy {
+
+void sampleCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq,
+               int threads);
+void logProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, int threads, double* x);
+void gradLogProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, double* grad, int threads);
+void hessianLogProbCpu(const FlowView& v, const double* z, int64_t n, double* hess, int threads);
+void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads);
+void gradientCpu(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
+                 int threads);
+
+}  // namespace sloppy

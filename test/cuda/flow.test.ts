@@ -1,0 +1,38 @@
+import { backends, epi, Flow } from '../../lib';
+import { flowSpec } from '../../lib/flow/flow';
+import { maxRelative } from '../helpers/matrices';
+
+// The flow with its weights on the GPU against the CPU; reported as skipped without a usable GPU.
+const describeGpu = backends().cuda.available ? describe : describe.skip;
+
+describeGpu('flow on CUDA', () => {
+  const spec = flowSpec([-1, 0.5, -Infinity, -Infinity, -3], [2, Infinity, Infinity, 4, 3], { units: 20, postAffine: true, seed: 4 });
+
+  it('samples and evaluates log q as the CPU does', async () => {
+    const cpu = new Flow(spec, { device: 'cpu' });
+    const gpu = new Flow(spec, { device: 'cuda' });
+    expect(gpu.device).toBe('cuda');
+    const a = await cpu.sample(5000, { seed: 3, step: 2, stream: 'eval' });
+    const b = await gpu.sample(5000, { seed: 3, step: 2, stream: 'eval' });
+    expect(maxRelative(b.z, a.z)).toBeLessThan(1e-12);
+    expect(maxRelative(b.logq, a.logq)).toBeLessThan(1e-12);
+    expect(maxRelative(await gpu.logProb(a.z), await cpu.logProb(a.z))).toBeLessThan(1e-12);
+  });
+
+  it('takes the same training steps (Gaussian fit, then EPI on lds2d)', async () => {
+    const lower = [-10, -10, -10, -10];
+    const upper = [10, 10, 10, 10];
+    const s = flowSpec(lower, upper, { units: 30, postAffine: true, seed: 1 });
+    const flows = [new Flow(s, { device: 'cpu' }), new Flow(s, { device: 'cuda' })];
+    const precision = Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 1 / 25 : 0));
+    for (const f of flows) {
+      await f.handle.trainGaussian({ mean: new Float64Array(4), precision, iterations: 20, firstStep: 0, seed: 1, batch: 256 });
+    }
+    const [wc, wg] = flows.map((f) => f.state().weights);
+    expect(maxRelative(wg, wc)).toBeLessThan(1e-9);
+    const cpu = await epi('lds2d', { batch: 256, epochs: 1, iterations: 20, initIterations: 20, device: 'cpu' });
+    const gpu = await epi('lds2d', { batch: 256, epochs: 1, iterations: 20, initIterations: 20, device: 'cuda' });
+    const rows = (r: typeof cpu) => Float64Array.from(r.history.rows.flatMap((x) => [x.H, x.cost, ...x.R]));
+    expect(maxRelative(rows(gpu), rows(cpu))).toBeLessThan(1e-8);
+  });
+});
