@@ -324,10 +324,6 @@ async function main() {
     `${args.threads || `all (${machine.sloppyThreads})`}; cores = CPU seconds per wall second; ` +
     'sloppy/JAX = JAX time ÷ sloppy time\n');
   console.log(renderTable(rows));
-  if (rows.some((r) => r.weights.jax !== undefined)) {
-    console.log('\nweights: sloppy\'s flow.size reserves an unused D×D LU slot after the last stage; the JAX pytree has ' +
-      'none, so JAX = sloppy − D² (same architecture, same trainable numbers)');
-  }
   const checks = checkLines(rows);
   if (checks.length > 0) {
     console.log('\nSame numbers? (JAX step vs sloppy\'s trainBegin/trainEnd: same weights and base noise, model noise off)');

@@ -36,7 +36,9 @@ function runJob(job, timeoutSeconds) {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     timeout: timeoutSeconds * 1000,
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },  // leave no __pycache__ in bench/jax
+    // No __pycache__ in bench/jax. One LAPACK thread: jaxlib's eigvalsh runs through OpenBLAS, whose own threads
+    // fight XLA's for the cores and make the JAX side ~30× slower than it need be (rnn2); a value already set wins.
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1' },
   });
   if (child.error) throw new Error(`JAX peer for ${job.model} (${job.mode}): ${child.error.message}`);
   if (child.status !== 0) {

@@ -37,13 +37,12 @@ struct FlowShape {
     return n + static_cast<int64_t>(2 * d2()) * (layers > 0 ? units : d1()) + 2 * d2();
   }
   SLOPPY_HD int64_t luSize() const { return luPermutation ? static_cast<int64_t>(dim) * dim : 0; }
-  SLOPPY_HD int64_t stageSize() const { return mlpSize() + luSize(); }
-  SLOPPY_HD int64_t stageOffset(int s) const { return stageSize() * s; }
-  // The stage's permutation matrix (strict lower part L, upper part with diagonal U), after its MLP.
+  // Every stage but the last is its MLP followed by its permutation matrix.
+  SLOPPY_HD int64_t stageOffset(int s) const { return (mlpSize() + luSize()) * s; }
+  // Stage s's permutation matrix (strict lower part L, upper part with diagonal U), after its MLP; s < stages − 1.
   SLOPPY_HD int64_t luOffset(int s) const { return stageOffset(s) + mlpSize(); }
-  // Post-affine scale a (D) then shift b (D), after every stage (the last one's LU slot is unused but kept
-  // so that every stage has the same size).
-  SLOPPY_HD int64_t affineOffset() const { return stageSize() * stages; }
+  // Post-affine scale a (D) then shift b (D), after the last stage's MLP.
+  SLOPPY_HD int64_t affineOffset() const { return stageOffset(stages - 1) + mlpSize(); }
   SLOPPY_HD int64_t size() const { return affineOffset() + (postAffine ? 2 * dim : 0); }
   // Scalars one sample's forward pass records for backprop: per stage its input, hidden activations,
   // log-scales, coupled output and U·(coupled output); then the post-affine and support inputs.

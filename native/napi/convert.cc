@@ -31,4 +31,14 @@ double getNumber(const Napi::Object& obj, const char* key, double fallback) {
   return v.As<Napi::Number>().DoubleValue();
 }
 
+Napi::Object faultToObject(Napi::Env env, const SimFault& fault) {
+  Napi::Object f = Napi::Object::New(env);
+  f.Set("set", static_cast<double>(fault.set));
+  f.Set("trial", fault.trial);
+  f.Set("step", fault.step);
+  f.Set("state", fault.state);
+  f.Set("count", static_cast<double>(fault.count));
+  return f;
+}
+
 }  // namespace sloppy

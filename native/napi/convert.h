@@ -7,11 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "../sde/job.h"
+
 namespace sloppy {
 
 std::vector<double> toVector(const Napi::Value& value, const char* what);
 Napi::Float64Array toFloat64Array(Napi::Env env, std::vector<double>&& data);
 Napi::Error codedError(Napi::Env env, const std::string& code, const std::string& message);
 double getNumber(const Napi::Object& obj, const char* key, double fallback);
+// { set, trial, step, state, count }: where a simulation first went non-finite.
+Napi::Object faultToObject(Napi::Env env, const SimFault& fault);
 
 }  // namespace sloppy

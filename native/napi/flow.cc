@@ -70,15 +70,7 @@ Napi::Value trainResult(Napi::Env env, TrainResult& r) {
   out.Set("log", toFloat64Array(env, std::move(rows)));
   out.Set("failedAt", r.failedAt);
   if (!r.gradient.empty()) out.Set("gradient", toFloat64Array(env, std::move(r.gradient)));
-  if (r.fault.count > 0) {
-    Napi::Object f = Napi::Object::New(env);
-    f.Set("set", static_cast<double>(r.fault.set));
-    f.Set("trial", r.fault.trial);
-    f.Set("step", r.fault.step);
-    f.Set("state", r.fault.state);
-    f.Set("count", static_cast<double>(r.fault.count));
-    out.Set("fault", f);
-  }
+  if (r.fault.count > 0) out.Set("fault", faultToObject(env, r.fault));
   return out;
 }
 

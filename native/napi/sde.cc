@@ -125,15 +125,7 @@ Napi::Value Simulate(const Napi::CallbackInfo& info) {
     out.Set("grad", toFloat64Array(env, std::move(res.grad)));
     out.Set("trajectory", toFloat64Array(env, std::move(res.trajectory)));
     out.Set("recorded", res.recorded);
-    if (res.fault.count > 0) {
-      Napi::Object f = Napi::Object::New(env);
-      f.Set("set", static_cast<double>(res.fault.set));
-      f.Set("trial", res.fault.trial);
-      f.Set("step", res.fault.step);
-      f.Set("state", res.fault.state);
-      f.Set("count", static_cast<double>(res.fault.count));
-      out.Set("fault", f);
-    }
+    if (res.fault.count > 0) out.Set("fault", faultToObject(env, res.fault));
     return out;
   };
   return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));

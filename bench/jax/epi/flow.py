@@ -6,8 +6,7 @@ the same weights and their gradients can be compared entry by entry.
 
 The pytree holds what is trainable: per stage its MLP layers as (W: out × in, b); a D×D matrix per permutation
 between stages (strict lower part = L with a unit diagonal, upper part with diagonal = U); the post-affine (a, b).
-sloppy's flat vector also reserves a D×D slot after the last stage's MLP that nothing reads (every stage has the
-same size there); the pytree has no such slot, so it holds D² fewer numbers.
+Its entries are sloppy's flat vector's, in the same order.
 """
 import math
 
@@ -36,7 +35,7 @@ class Shape:
 
 
 def from_flat(w, shape):
-    """sloppy's flat weight vector → the pytree (dropping the last stage's unused LU slot)."""
+    """sloppy's flat weight vector → the pytree."""
     params, off = {"mlp": [], "lu": []}, 0
 
     def take(n, dims):
@@ -47,21 +46,21 @@ def from_flat(w, shape):
 
     for stage in range(shape.stages):
         params["mlp"].append([(take(o * i, (o, i)), take(o, (o,))) for o, i in shape.layer_sizes()])
-        lu = take(shape.dim * shape.dim, (shape.dim, shape.dim))
         if stage < shape.stages - 1:
-            params["lu"].append(lu)
+            params["lu"].append(take(shape.dim * shape.dim, (shape.dim, shape.dim)))
     if shape.post_affine:
         params["affine"] = (take(shape.dim, (shape.dim,)), take(shape.dim, (shape.dim,)))
     return params
 
 
 def to_flat(params, shape):
-    """The pytree → sloppy's flat layout, with zeros in the unused LU slot (for comparing gradients)."""
+    """The pytree → sloppy's flat layout (for comparing gradients)."""
     pieces = []
     for stage in range(shape.stages):
         for w, b in params["mlp"][stage]:
             pieces += [w.ravel(), b]
-        pieces.append(params["lu"][stage].ravel() if stage < shape.stages - 1 else jnp.zeros(shape.dim ** 2))
+        if stage < shape.stages - 1:
+            pieces.append(params["lu"][stage].ravel())
     if shape.post_affine:
         pieces += list(params["affine"])
     return jnp.concatenate(pieces)
