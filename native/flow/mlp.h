@@ -26,10 +26,29 @@ SLOPPY_HD void mlpForward(const FlowShape& f, const double* w, const T* in, T* h
     const double* W = w + mlpLayerOffset(f, l);
     const double* b = W + static_cast<int64_t>(nOut) * nIn;
     T* y = last ? out : hidden + static_cast<int64_t>(l) * f.units;
-    for (int j = 0; j < nOut; ++j) {
+    // Four outputs at a time: each input is loaded once for four multiply-adds.
+    int j = 0;
+    for (; j + 4 <= nOut; j += 4) {
+      const double* W0 = W + static_cast<int64_t>(j) * nIn;
+      T a0(b[j]), a1(b[j + 1]), a2(b[j + 2]), a3(b[j + 3]);
+      for (int k = 0; k < nIn; ++k) {
+        a0 += x[k] * W0[k];
+        a1 += x[k] * W0[nIn + k];
+        a2 += x[k] * W0[2 * nIn + k];
+        a3 += x[k] * W0[3 * nIn + k];
+      }
+      y[j] = a0;
+      y[j + 1] = a1;
+      y[j + 2] = a2;
+      y[j + 3] = a3;
+    }
+    for (; j < nOut; ++j) {
       T acc(b[j]);
       for (int k = 0; k < nIn; ++k) acc += x[k] * W[static_cast<int64_t>(j) * nIn + k];
-      y[j] = last ? acc : m::relu(acc);
+      y[j] = acc;
+    }
+    if (!last) {
+      for (int i = 0; i < nOut; ++i) y[i] = m::relu(y[i]);
     }
     x = y;
     nIn = nOut;
@@ -47,11 +66,20 @@ SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const T* hidden,
     const double* W = w + mlpLayerOffset(f, l);
     const T* dOut = delta + static_cast<int64_t>(l) * f.units;
     T* target = l == 0 ? inBar : delta + static_cast<int64_t>(l - 1) * f.units;
-    // Row by row (axpy form): each weight row is read contiguously and each update is one lane-wide FMA.
+    // Rows in fours (axpy form): weight rows are read contiguously and each target is loaded and stored once
+    // per four multiply-adds.
     if (l > 0) {
       for (int k = 0; k < nIn; ++k) target[k] = T(0.0);
     }
-    for (int j = 0; j < nOut; ++j) {
+    int j = 0;
+    for (; j + 4 <= nOut; j += 4) {
+      const T d0 = dOut[j], d1 = dOut[j + 1], d2 = dOut[j + 2], d3 = dOut[j + 3];
+      const double* W0 = W + static_cast<int64_t>(j) * nIn;
+      for (int k = 0; k < nIn; ++k) {
+        target[k] += d0 * W0[k] + d1 * W0[nIn + k] + d2 * W0[2 * nIn + k] + d3 * W0[3 * nIn + k];
+      }
+    }
+    for (; j < nOut; ++j) {
       const T dj = dOut[j];
       const double* Wj = W + static_cast<int64_t>(j) * nIn;
       for (int k = 0; k < nIn; ++k) target[k] += dj * Wj[k];
