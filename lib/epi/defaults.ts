@@ -54,6 +54,8 @@ export interface ModelDefaults {
   schedule: Partial<Schedule>;
   /** Model options the published runs used, where they differ from the simulator's defaults. */
   options?: Record<string, number>;
+  /** The initialisation the published run used, where it is not the default Gaussian from the bounds. */
+  init?: { abc?: number };
   trials?: number;
 }
 
@@ -69,11 +71,13 @@ export const MODEL_DEFAULTS: Record<string, ModelDefaults> = {
     flow: { stages: 3, layers: 2, units: 50, postAffine: true },
     schedule: { epochs: 15, iterations: 2000, batch: 500, c0: 10, beta: 4 },
   },
-  // Paper: 3 stages 2×25, c0 = 1e5, β = 2, N = 400, 5000 iterations, N_test = 100 (ν = 0.25).
+  // Paper: 3 stages 2×25, c0 = 1e5, β = 2, N = 400, 5000 iterations, N_test = 100 (ν = 0.25), initialised
+  // from a preliminary ABC search (the script: 500 accepted samples, K = 6).
   stg: {
     property: { stats: ['hub'], mean: [0.55], std: [0.025] },
     flow: { stages: 3, layers: 2, units: 25 },
     schedule: { epochs: 6, iterations: 5000, batch: 400, c0: 1e5, beta: 2, nu: 0.25 },
+    init: { abc: 500 },
   },
   // Paper: 3 stages 2×100, post-affine, c0 = 1e3, β = 4, N = 200, 500 iterations, N_test = 200.
   rnn2: {

@@ -17,6 +17,7 @@ import { runJob } from '../job';
 import { NativeTrainResult } from '../native';
 import { philox } from '../rng';
 import { integer, knownKeys } from '../validate';
+import { abcMean } from './abc';
 import { DEFAULT_SCHEDULE, MODEL_DEFAULTS, Schedule } from './defaults';
 import { Distribution } from './distribution';
 import { EpiHistory, EpochSummary, HistoryRow } from './history';
@@ -35,8 +36,12 @@ export interface EpiOptions extends Partial<Schedule> {
   flow?: FlowOptions;
   /** Random seed of the weights and of every draw. Default 1. */
   seed?: number;
-  /** Target of the Gaussian initialisation; default from each parameter's bounds (as the reference). */
-  init?: { mean?: number[]; std?: number[] };
+  /**
+   * Target of the Gaussian initialisation: default from each parameter's bounds (as the reference); or, with
+   * `abc: n`, the mean of n samples accepted by rejection sampling (within mean ± 2 std of every constrained
+   * statistic) and unit variance, as the reference's "abc" initialisation.
+   */
+  init?: { mean?: number[]; std?: number[]; abc?: number };
   /** CPU threads (0 = all). */
   threads?: number;
   /** 'auto' (default), 'cpu' or 'cuda': where the flow's weights live and the model is simulated. */
@@ -75,7 +80,7 @@ export interface EpiSettings {
   schedule: Schedule;
   flow: ReturnType<typeof flowSpec>;
   seed: number;
-  init: { mean: number[]; std: number[] };
+  init: { mean: number[]; std: number[]; abc?: number };
 }
 
 const KEYS = [
@@ -106,9 +111,14 @@ export async function epi(model: string | CustomModel, opts: EpiOptions = {}): P
   const lower = source.params.map((p) => p.lower);
   const upper = source.params.map((p) => p.upper);
   const spec = flowSpec(lower, upper, { ...defaults?.flow, seed, ...opts.flow });
+  const init: EpiOptions['init'] = opts.init ?? defaults?.init;
+  if (init !== undefined) knownKeys(init, ['mean', 'std', 'abc'], 'init option');
+  const abc = init?.abc === undefined ? undefined : integer(init.abc, 'init.abc', 1, 1e6);
+  const target = abc === undefined
+    ? initialTarget(lower, upper, init)
+    : { mean: await abcMean(source, property, abc, seed, opts.signal), std: lower.map(() => 1), abc };
   const settings: EpiSettings = {
-    model: source.name, property: propertySpec, options, trials, schedule, flow: spec, seed,
-    init: initialTarget(lower, upper, opts.init),
+    model: source.name, property: propertySpec, options, trials, schedule, flow: spec, seed, init: target,
   };
   return new EpiRun(source, property, settings, opts, threads).run();
 }
@@ -135,7 +145,7 @@ function resolveSchedule(base: Schedule, opts: EpiOptions): Schedule {
 
 // The reference's default Gaussian per coordinate: centred in the bounds with std a quarter of their width,
 // or 2 inside a single bound with unit variance.
-function initialTarget(lower: number[], upper: number[], init?: { mean?: number[]; std?: number[] }) {
+function initialTarget(lower: number[], upper: number[], init?: EpiOptions['init']) {
   const mean = lower.map((lb, i) => {
     const ub = upper[i];
     if (Number.isFinite(lb) && Number.isFinite(ub)) return (lb + ub) / 2;

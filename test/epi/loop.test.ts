@@ -160,3 +160,18 @@ describe('Distribution', () => {
     }
   });
 });
+
+describe('abc initialisation', () => {
+  it('targets the mean of the accepted samples: by symmetry (0.5, 0.5) for s = a + b within 1 ± 0.6', async () => {
+    const r = await epi(sumModel(), {
+      ...tiny, epochs: 1, property: { stats: ['s'], mean: [1], std: [0.3] }, init: { abc: 500 },
+    });
+    const { mean, std } = r.settings.init;
+    // 500 accepted points; a's spread within the band is about 1.6, so the mean's standard error is ~0.07.
+    mean.forEach((m) => expect(Math.abs(m - 0.5)).toBeLessThan(0.25));
+    // a + b has density ∝ 6 − s on the band, so its accepted mean is ∫s(6 − s) / ∫(6 − s) over [0.4, 1.6] = 0.976;
+    // its spread there is 0.35, a standard error of 0.016.
+    expect(Math.abs(mean[0] + mean[1] - 0.976)).toBeLessThan(0.05);
+    expect(std).toEqual([1, 1]);
+  });
+});
