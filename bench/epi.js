@@ -14,11 +14,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { describeMachine } = require('./lib/machine');
-const { jaxAvailability, INSTALL_HINT } = require('./lib/peer');
+const { setUp } = require('./lib/setup');
 const { fmt } = require('./lib/table');
 
-const ROOT = path.join(__dirname, '..');
 const PEER = path.join(__dirname, 'jax', 'epi_step.py');
 const PYTHON = process.env.BENCH_PYTHON || 'python3';
 const TARGET = 5;
@@ -69,14 +67,6 @@ function parseArgs(argv) {
   return args;
 }
 
-function loadSloppy() {
-  try {
-    return { ...require(path.join(ROOT, 'dist')), modelsLib: require(path.join(ROOT, 'dist', 'models')),
-      flowSpec: require(path.join(ROOT, 'dist', 'flow', 'flow')).flowSpec };
-  } catch (err) {
-    throw new Error(`cannot load sloppy from dist/ (${err.message}); build it first: npx tsc -p tsconfig.json`);
-  }
-}
 
 // Everything both sides need for one case: options (as sloppy's vector and by name), bounds, the property as
 // statistic indices, the augmented-Lagrangian state, and a fresh flow from sloppy's seeded initialisation.
@@ -288,16 +278,10 @@ function headline(rows, args) {
 async function main() {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
-  const sloppy = loadSloppy();
-  const machine = describeMachine(ROOT, sloppy);
+  const { loaded: [api, modelsLib, flowLib], machine, jax } = setUp(args,
+    () => ({ ...runPeer({ mode: 'versions' }, 300).versions, openblasThreads: JAX_BLAS_THREADS }), 'models', 'flow/flow');
+  const sloppy = { ...api, modelsLib, flowSpec: flowLib.flowSpec };
   const notes = [];
-  let jax = { available: false, reason: 'disabled by --no-jax' };
-  if (args.jax) jax = jaxAvailability();
-  if (jax.available) {
-    jax = { ...jax, ...runPeer({ mode: 'versions' }, 300).versions, openblasThreads: JAX_BLAS_THREADS };
-  } else {
-    console.log(`JAX peer unavailable: ${jax.reason}\n  to compare against JAX, install it: ${INSTALL_HINT}`);
-  }
 
   const rows = [];
   for (const name of args.cases) {

@@ -11,12 +11,11 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { describeMachine } = require('./lib/machine');
-const { jaxAvailability, hasPeer, runJob, INSTALL_HINT } = require('./lib/peer');
+const { hasPeer, runJob } = require('./lib/peer');
+const { setUp } = require('./lib/setup');
 const { benchModel } = require('./lib/model-bench');
 const { renderTable, fmt } = require('./lib/table');
 
-const ROOT = path.join(__dirname, '..');
 const HEADLINE = { model: 'stg', device: 'cpu', batch: 400, grad: true, target: 10 };
 
 function parseArgs(argv) {
@@ -45,14 +44,6 @@ function parseArgs(argv) {
   return args;
 }
 
-function loadSloppy() {
-  try {
-    return require(path.join(ROOT, 'dist'));
-  } catch (err) {
-    throw new Error(`cannot load sloppy from dist/ (${err.message}); build it first: npx tsc -p tsconfig.json`);
-  }
-}
-
 function headline(rows, args) {
   const row = rows.find((r) => r.model === HEADLINE.model && r.device === HEADLINE.device &&
     r.batch === HEADLINE.batch && r.grad === HEADLINE.grad);
@@ -68,16 +59,8 @@ function headline(rows, args) {
 async function main() {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
-  const sloppy = loadSloppy();
-  const machine = describeMachine(ROOT, sloppy);
+  const { loaded: [sloppy], machine, jax } = setUp(args, () => runJob({ mode: 'versions' }, 300).versions);
   const notes = [];
-  let jax = { available: false, reason: 'disabled by --no-jax' };
-  if (args.jax) jax = jaxAvailability();
-  if (jax.available) {
-    jax = { ...jax, ...runJob({ mode: 'versions' }, 300).versions };
-  } else {
-    console.log(`JAX peer unavailable: ${jax.reason}\n  to compare against JAX, install it: ${INSTALL_HINT}`);
-  }
   const devices = ['cpu', ...(machine.cuda.available ? ['cuda'] : [])];
   if (!machine.cuda.available) notes.push(`CUDA not measured: ${machine.cuda.reason ?? 'not compiled'}`);
 

@@ -13,6 +13,7 @@ import type { EpiHistory } from './history';
 import type { PropertySpec } from './property';
 
 const FORMAT = 'sloppy.distribution';
+const QUERY_STEP = 0xfffffff0;
 const VERSION = 1;
 
 /** What a distribution knows about where it came from. */
@@ -69,7 +70,8 @@ export class Distribution {
 
   /** n samples, n × dim row-major; the same seed gives the same samples. */
   async sample(n: number, opts: { seed?: number } = {}): Promise<Float64Array> {
-    return (await this.flow.sample(n, { seed: opts.seed ?? 0, stream: 'eval', step: 0xfffffff0 })).z;
+    // A counter step of the evaluation stream that training's tests (steps 0, 1, 2, …) never reach.
+    return (await this.flow.sample(n, { seed: opts.seed ?? 0, stream: 'eval', step: QUERY_STEP })).z;
   }
 
   /** log q(z) for each row of z. */

@@ -14,7 +14,7 @@ import { SloppyError } from '../errors';
 import { Flow, FlowOptions, flowSpec } from '../flow/flow';
 import { packFloats, readEnvelope, unpackFloats, writeEnvelope } from '../io/envelope';
 import { runJob } from '../job';
-import { NativeTrainResult } from '../native';
+import { NativeCancelToken, NativeTrainResult } from '../native';
 import { philox } from '../rng';
 import { integer, knownKeys } from '../validate';
 import { abcMean } from './abc';
@@ -346,7 +346,7 @@ class EpiRun {
   private train(
     phase: 'init' | 'train',
     epoch: number,
-    start: (token: Parameters<Parameters<typeof runJob>[2]>[0], onProgress?: (f: number) => void) => Promise<NativeTrainResult>,
+    start: (token: NativeCancelToken, onProgress?: (f: number) => void) => Promise<NativeTrainResult>,
   ): Promise<NativeTrainResult> {
     const report = this.opts.onProgress;
     return runJob('EPI', { signal: this.opts.signal, onProgress: report && ((f) => report({ phase, epoch, fraction: f })) }, start);
