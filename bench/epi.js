@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { setUp } = require('./lib/setup');
+const { finish, setUp } = require('./lib/setup');
 const { fmt } = require('./lib/table');
 
 const PEER = path.join(__dirname, 'jax', 'epi_step.py');
@@ -318,15 +318,7 @@ async function main() {
       'converged epoch, all included: Gaussian initialisation, epochs, convergence tests)');
     converged.forEach((c) => console.log(convergenceLine(c)));
   }
-  for (const note of notes) console.log(`note: ${note}`);
-  console.log(`\n${head.line}`);
-  const seconds = (Date.now() - started) / 1000;
-  console.log(`(whole run ${seconds.toFixed(0)} s)`);
-
-  fs.mkdirSync(path.dirname(args.out), { recursive: true });
-  fs.writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), seconds, machine, jax, settings: args,
-    headline: head, notes, rows, convergence: converged }, null, 1)}\n`);
-  console.log(`results: ${path.relative(process.cwd(), args.out)}`);
+  finish(args, started, head, notes, { machine, jax, rows, convergence: converged });
 }
 
 main().catch((err) => {

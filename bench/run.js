@@ -8,11 +8,10 @@
 // --set overrides a model option on both sides, for every model that has it (e.g. --set fMax=0.01 shrinks stg's
 // DFT grid to two bins, which shows how much of the time the frequency estimator takes). --threads caps sloppy's
 // CPU worker threads (default 0: all cores), for a per-core comparison with JAX, whose 'cores' column shows its own.
-const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { hasPeer, runJob } = require('./lib/peer');
-const { setUp } = require('./lib/setup');
+const { finish, setUp } = require('./lib/setup');
 const { benchModel } = require('./lib/model-bench');
 const { renderTable, fmt } = require('./lib/table');
 
@@ -96,15 +95,7 @@ async function main() {
         `max |Δ grad| = ${fmt(c.maxAbsDiffGrad)} (max |grad| ${fmt(c.maxAbsGrad)})`);
     }
   }
-  for (const note of notes) console.log(`note: ${note}`);
-  console.log(`\n${head.line}`);
-  const seconds = (Date.now() - started) / 1000;
-  console.log(`(whole run ${seconds.toFixed(0)} s)`);
-
-  fs.mkdirSync(path.dirname(args.out), { recursive: true });
-  fs.writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), seconds, machine, jax, settings: args,
-    headline: head, checks, notes, rows }, null, 1)}\n`);
-  console.log(`results: ${path.relative(process.cwd(), args.out)}`);
+  finish(args, started, head, notes, { machine, jax, checks, rows });
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 'use strict';
 // What every benchmark establishes first: sloppy loaded from dist/, the machine it runs on, and whether the
 // JAX peer can run (with its versions, from `versions()`).
+const fs = require('node:fs');
 const path = require('node:path');
 const { describeMachine } = require('./machine');
 const { jaxAvailability, INSTALL_HINT } = require('./peer');
@@ -28,4 +29,16 @@ function setUp(args, versions, ...modules) {
   return { loaded, machine, jax };
 }
 
-module.exports = { setUp, ROOT };
+// The closing lines every benchmark prints, and its JSON record (`record`: machine, jax, rows, …) in args.out.
+function finish(args, started, head, notes, record) {
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log(`\n${head.line}`);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`(whole run ${seconds.toFixed(0)} s)`);
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  fs.writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), seconds, settings: args, headline: head,
+    notes, ...record }, null, 1)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), args.out)}`);
+}
+
+module.exports = { setUp, finish, ROOT };
