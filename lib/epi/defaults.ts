@@ -65,14 +65,15 @@ export const MODEL_DEFAULTS: Record<string, ModelDefaults> = {
   // 2000 iterations per epoch. The paper gives no c0 for this example; the script's c0 = 1e-3 (K = 10, 2500
   // iterations) goes with its looser property (Re λ1 std 0.5). With the paper's property and c0 = 1e-3, ten
   // epochs of 2500 end unconverged (Var[freq] p = 0 throughout; measured, seed 1), so c0 = 10 here: converged
-  // at epoch 9 (seed 1). Pass c0 to choose otherwise.
+  // at epoch 10 (seed 1). Pass c0 to choose otherwise.
   lds2d: {
     property: { stats: ['realLambda1', 'freq'], mean: [0, 1], std: [0.25, 0.1] },
     flow: { stages: 3, layers: 2, units: 50, postAffine: true },
     schedule: { epochs: 15, iterations: 2000, batch: 500, c0: 10, beta: 4 },
   },
   // Paper: 3 stages 2×25, c0 = 1e5, β = 2, N = 400, 5000 iterations, N_test = 100 (ν = 0.25), initialised
-  // from a preliminary ABC search (the script: 500 accepted samples, K = 6).
+  // from a preliminary ABC search (the script: 500 accepted samples, K = 6). Measured with these settings
+  // (seed 1): not converged after 6 epochs; see the README.
   stg: {
     property: { stats: ['hub'], mean: [0.55], std: [0.025] },
     flow: { stages: 3, layers: 2, units: 25 },
