@@ -75,20 +75,30 @@ export async function runEpi(args: Parsed, log: (line: string) => void): Promise
   for (const seed of seeds) {
     const folder = seeds.length > 1 ? path.join(out, `seed-${seed}`) : out;
     let lastLine = '';
-    runs.push(await epi(name, {
-      ...opts,
-      seed,
-      checkpoint: folder,
-      resume: args.flags.resume === true,
-      onProgress: (p) => {
-        const line = `${seeds.length > 1 ? `seed ${seed}, ` : ''}${p.phase === 'init' ? 'initialising' : `epoch ${p.epoch}`}: ` +
-          `${Math.round(100 * p.fraction)}%`;
-        if (line !== lastLine) process.stderr.write(`\r${line}   `);
-        lastLine = line;
-      },
-    }));
+    try {
+      runs.push(await epi(name, {
+        ...opts,
+        seed,
+        checkpoint: folder,
+        resume: args.flags.resume === true,
+        onProgress: (p) => {
+          const line = `${seeds.length > 1 ? `seed ${seed}, ` : ''}${p.phase === 'init' ? 'initialising' : `epoch ${p.epoch}`}: ` +
+            `${Math.round(100 * p.fraction)}%`;
+          if (line !== lastLine) process.stderr.write(`\r${line}   `);
+          lastLine = line;
+        },
+      }));
+    } catch (err) {
+      // A failed run leaves its reason beside its last checkpoint; with several seeds the others go on.
+      const e = err as SloppyError;
+      await fs.mkdir(folder, { recursive: true });
+      await fs.writeFile(path.join(folder, 'failed.json'), JSON.stringify({ code: e.code, message: e.message, details: e.details }, null, 2));
+      if (seeds.length === 1 || e.code !== 'ERR_NONFINITE') throw err;
+      log(`seed ${seed} failed: ${e.message}`);
+    }
     process.stderr.write('\n');
   }
+  if (runs.length === 0) throw new SloppyError('ERR_NONFINITE', `every seed failed; see ${out}/seed-*/failed.json`);
   // Without a converged run, the one of greatest entropy is written, and marked as not converged.
   const best = maxEntropyRun(runs) ?? runs.reduce((a, b) => (selectedEntropy(b) > selectedEntropy(a) ? b : a));
   const n = (args.flags.samples as number | undefined) ?? 10000;

@@ -1,8 +1,8 @@
 /**
  * The reference's "abc" initialisation: rejection sampling of parameters uniform on their bounds, keeping
  * those whose statistics fall within mean ± 2 std of every constrained statistic; the Gaussian
- * initialisation then targets the accepted samples' mean with unit variance (the reference's choice; its
- * paper speaks of "a gaussian approximation" of the accepted samples).
+ * initialisation then targets the accepted samples' mean with unit variance (the reference's code), or with
+ * their own standard deviations (the paper's "gaussian approximation" of the accepted samples).
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
@@ -20,14 +20,14 @@ function uniform(seed: number, round: number, k: number): number {
   return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
 }
 
-/** The mean of `accept` accepted samples. */
-export async function abcMean(
+/** The mean and per-coordinate standard deviation of `accept` accepted samples. */
+export async function abcMoments(
   source: StatisticSource,
   p: Property,
   accept: number,
   seed: number,
   signal?: AbortSignal,
-): Promise<number[]> {
+): Promise<{ mean: number[]; std: number[] }> {
   const D = source.params.length;
   source.params.forEach((q) => {
     if (!Number.isFinite(q.lower) || !Number.isFinite(q.upper)) {
@@ -36,6 +36,7 @@ export async function abcMean(
   });
   const S = source.statNames.length;
   const sum = new Array(D).fill(0);
+  const sq = new Array(D).fill(0);
   let accepted = 0;
   for (let round = 0; round < MAX_ROUNDS && accepted < accept; ++round) {
     const z = Float64Array.from({ length: CANDIDATES * D }, (_, k) => {
@@ -47,11 +48,15 @@ export async function abcMean(
       const ok = p.index.every((s, k) => Math.abs(values[i * S + s] - p.mean[k]) <= 2 * p.std[k]);
       if (!ok) continue;
       accepted += 1;
-      for (let d = 0; d < D; ++d) sum[d] += z[i * D + d];
+      for (let d = 0; d < D; ++d) {
+        sum[d] += z[i * D + d];
+        sq[d] += z[i * D + d] ** 2;
+      }
     }
   }
   if (accepted === 0) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `abc initialisation accepted no sample in ${MAX_ROUNDS * CANDIDATES} draws`);
   }
-  return sum.map((v) => v / accepted);
+  const mean = sum.map((v) => v / accepted);
+  return { mean, std: sq.map((v, d) => Math.sqrt(Math.max(v / accepted - mean[d] ** 2, 0) * accepted / Math.max(accepted - 1, 1))) };
 }

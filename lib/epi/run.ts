@@ -17,7 +17,7 @@ import { runJob } from '../job';
 import { NativeCancelToken, NativeTrainResult } from '../native';
 import { philox } from '../rng';
 import { integer, knownKeys } from '../validate';
-import { abcMean } from './abc';
+import { abcMoments } from './abc';
 import { DEFAULT_SCHEDULE, MODEL_DEFAULTS, Schedule } from './defaults';
 import { Distribution } from './distribution';
 import { EpiHistory, EpochSummary, HistoryRow } from './history';
@@ -39,9 +39,10 @@ export interface EpiOptions extends Partial<Schedule> {
   /**
    * Target of the Gaussian initialisation: default from each parameter's bounds (as the reference); or, with
    * `abc: n`, the mean of n samples accepted by rejection sampling (within mean ± 2 std of every constrained
-   * statistic) and unit variance, as the reference's "abc" initialisation.
+   * statistic) and unit variance, as the reference's code ("abc"); `abcStd: 'sample'` takes the accepted
+   * samples' own standard deviations instead (the paper's "gaussian approximation").
    */
-  init?: { mean?: number[]; std?: number[]; abc?: number };
+  init?: { mean?: number[]; std?: number[]; abc?: number; abcStd?: 'unit' | 'sample' };
   /** CPU threads (0 = all). */
   threads?: number;
   /** 'auto' (default), 'cpu' or 'cuda': where the flow's weights live and the model is simulated. */
@@ -80,7 +81,7 @@ export interface EpiSettings {
   schedule: Schedule;
   flow: ReturnType<typeof flowSpec>;
   seed: number;
-  init: { mean: number[]; std: number[]; abc?: number };
+  init: { mean: number[]; std: number[]; abc?: number; abcStd?: 'unit' | 'sample' };
 }
 
 const KEYS = [
@@ -112,11 +113,19 @@ export async function epi(model: string | CustomModel, opts: EpiOptions = {}): P
   const upper = source.params.map((p) => p.upper);
   const spec = flowSpec(lower, upper, { ...defaults?.flow, seed, ...opts.flow });
   const init: EpiOptions['init'] = opts.init ?? defaults?.init;
-  if (init !== undefined) knownKeys(init, ['mean', 'std', 'abc'], 'init option');
+  if (init !== undefined) knownKeys(init, ['mean', 'std', 'abc', 'abcStd'], 'init option');
   const abc = init?.abc === undefined ? undefined : integer(init.abc, 'init.abc', 1, 1e6);
-  const target = abc === undefined
-    ? initialTarget(lower, upper, init)
-    : { mean: await abcMean(source, property, abc, seed, opts.signal), std: lower.map(() => 1), abc };
+  const abcStd = init?.abcStd ?? 'unit';
+  if (abcStd !== 'unit' && abcStd !== 'sample') {
+    throw new SloppyError('ERR_INVALID_ARG_VALUE', `init.abcStd must be 'unit' or 'sample'; got ${String(abcStd)}`);
+  }
+  let target: EpiSettings['init'];
+  if (abc === undefined) {
+    target = initialTarget(lower, upper, init);
+  } else {
+    const m = await abcMoments(source, property, abc, seed, opts.signal);
+    target = { mean: m.mean, std: abcStd === 'unit' ? lower.map(() => 1) : m.std, abc, abcStd };
+  }
   const settings: EpiSettings = {
     model: source.name, property: propertySpec, options, trials, schedule, flow: spec, seed, init: target,
   };

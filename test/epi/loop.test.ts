@@ -174,4 +174,28 @@ describe('abc initialisation', () => {
     expect(Math.abs(mean[0] + mean[1] - 0.976)).toBeLessThan(0.05);
     expect(std).toEqual([1, 1]);
   });
+
+  it("with abcStd: 'sample', targets the accepted samples' spread: the band's, by a 1200² grid", async () => {
+    const r = await epi(sumModel(), {
+      ...tiny, epochs: 1, property: { stats: ['s'], mean: [1], std: [0.3] }, init: { abc: 2000, abcStd: 'sample' },
+    });
+    // Moments of a over {(a, b) ∈ [−3, 3]²: |a + b − 1| ≤ 0.6}, uniform, by the midpoint rule.
+    const n = 1200;
+    let w = 0;
+    let m1 = 0;
+    let m2 = 0;
+    for (let i = 0; i < n; ++i) {
+      for (let j = 0; j < n; ++j) {
+        const a = -3 + (6 * (i + 0.5)) / n;
+        const b = -3 + (6 * (j + 0.5)) / n;
+        if (Math.abs(a + b - 1) > 0.6) continue;
+        w += 1;
+        m1 += a;
+        m2 += a * a;
+      }
+    }
+    const sd = Math.sqrt(m2 / w - (m1 / w) ** 2);
+    // 2000 accepted samples: the sample std's standard error is about sd / √4000 ≈ 0.03.
+    r.settings.init.std.forEach((v) => expect(Math.abs(v - sd)).toBeLessThan(0.1));
+  });
 });
