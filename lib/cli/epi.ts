@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { epi, EpiOptions, EpiResult } from '../epi';
-import { propertyContours } from '../epi/contours';
+import { gridContours, propertyContours } from '../epi/contours';
 import { historyCsv } from '../epi/history';
 import { residuals, resolveProperty } from '../epi/property';
 import { writeReport } from '../epi/report';
@@ -159,7 +159,14 @@ export async function writeRunFolder(out: string, r: EpiResult, n: number, optio
     })),
     selectedEpoch: r.epoch,
     converged: r.converged,
-    contours: propertyContours(r.settings.model, d.info.paramNames, property),
+    contours: [
+      ...propertyContours(r.settings.model, d.info.paramNames, property),
+      ...(d.dim === 2
+        ? await gridContours(async (grid) => (await statistics(r.settings.model, grid, {
+          options, trials: r.settings.trials, seed: r.settings.seed, onNonFinite: 'nan',
+        })).stats, d.flow.spec.lower, d.flow.spec.upper, property, s.statNames.length)
+        : []),
+    ],
     settings: {
       batch: r.settings.schedule.batch, epochs: r.settings.schedule.epochs, iterations: r.settings.schedule.iterations,
       c0: r.settings.schedule.c0, beta: r.settings.schedule.beta, gamma: r.settings.schedule.gamma,

@@ -26,3 +26,53 @@ export function propertyContours(model: string, paramNames: string[], p: Propert
     { i, j, lines: [line(mean - 2 * std), line(mean + 2 * std)], label: `Re λ1 = ${mean} ± ${2 * std}` },
   ];
 }
+
+/**
+ * For a two-parameter model: the level sets of the first constrained statistic at its target mean and
+ * mean ± std, by marching squares on a `size` × `size` grid of simulations (one per node, noise keyed by
+ * `seed`). Segments are returned as two-point lines in the (z_0, z_1) plane of panel (i = 1, j = 0).
+ */
+export async function gridContours(
+  evaluate: (z: Float64Array) => Promise<Float64Array>,
+  lower: number[],
+  upper: number[],
+  p: Property,
+  statCount: number,
+  size = 60,
+): Promise<ReportContour[]> {
+  if (lower.length !== 2 || !lower.every(Number.isFinite) || !upper.every(Number.isFinite)) return [];
+  const at = (d: number, k: number) => lower[d] + ((upper[d] - lower[d]) * k) / (size - 1);
+  const z = new Float64Array(size * size * 2);
+  for (let a = 0; a < size; ++a) {
+    for (let b = 0; b < size; ++b) z.set([at(0, a), at(1, b)], 2 * (a * size + b));
+  }
+  const values = await evaluate(z);
+  const f = (a: number, b: number) => values[(a * size + b) * statCount + p.index[0]];
+  const level = (c: number): [number, number][][] => {
+    const lines: [number, number][][] = [];
+    for (let a = 0; a + 1 < size; ++a) {
+      for (let b = 0; b + 1 < size; ++b) {
+        // Corners in order around the cell; each edge whose ends straddle c contributes its crossing.
+        const corners: [number, number][] = [[a, b], [a + 1, b], [a + 1, b + 1], [a, b + 1]];
+        const cross: [number, number][] = [];
+        for (let e = 0; e < 4; ++e) {
+          const [a0, b0] = corners[e];
+          const [a1, b1] = corners[(e + 1) % 4];
+          const v0 = f(a0, b0) - c;
+          const v1 = f(a1, b1) - c;
+          if (!Number.isFinite(v0) || !Number.isFinite(v1) || (v0 < 0) === (v1 < 0)) continue;
+          const t = v0 / (v0 - v1);
+          cross.push([at(0, a0 + t * (a1 - a0)), at(1, b0 + t * (b1 - b0))]);
+        }
+        // Two crossings: one segment; four (a saddle cell): two, pairing neighbours.
+        for (let k = 0; k + 1 < cross.length; k += 2) lines.push([cross[k], cross[k + 1]]);
+      }
+    }
+    return lines;
+  };
+  const [name, mean, std] = [p.stats[0], p.mean[0], p.std[0]];
+  return [
+    { i: 1, j: 0, lines: level(mean), label: `${name} = ${mean}` },
+    { i: 1, j: 0, lines: [...level(mean - std), ...level(mean + std)], label: `${name} = ${mean} ± ${std}` },
+  ];
+}
