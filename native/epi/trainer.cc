@@ -90,14 +90,29 @@ void propertyRows(const Property& p, const double* stats, const double* grad, in
   }
 }
 
+IterationLog constrainedStep(Flow& flow, FlowBatch& batch, const Property& p, const double* stats, const double* grad,
+                             int S, const std::vector<double>& eta, double c, int threads, StepScratch& scratch,
+                             std::vector<double>* gradientOnly) {
+  const int dim = static_cast<int>(batch.z.size() / batch.n);
+  scratch.zBar.resize(batch.n * dim);
+  scratch.qBar.resize(batch.n);
+  propertyRows(p, stats, grad, batch.n, S, dim, scratch.T, scratch.J);
+  IterationLog log;
+  augmentedLagrangian(batch.n, p.constraints(), dim, scratch.T.data(), scratch.J.data(), batch.logq.data(), p.targets(),
+                      eta, c, scratch.zBar.data(), scratch.qBar.data(), log);
+  if (!std::isfinite(log.cost)) return log;
+  if (gradientOnly != nullptr) {
+    flow.gradient(batch, scratch.zBar.data(), scratch.qBar.data(), *gradientOnly, threads);
+  } else {
+    flow.step(batch, scratch.zBar.data(), scratch.qBar.data(), threads);
+  }
+  return log;
+}
+
 TrainResult trainEpi(Flow& flow, const EpiJob& job) {
   const TrainControl& c = job.control;
-  const int dim = flow.state().shape.dim;
-  const int m = job.property.constraints();
-  std::vector<double> mu(job.property.mean);
-  mu.insert(mu.end(), job.property.variance.begin(), job.property.variance.end());
   FlowBatch batch;
-  std::vector<double> T, J, zBar(c.batch * dim), qBar(c.batch);
+  StepScratch scratch;
   return trainLoop(c, [&](uint32_t step, SimFault& fault) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     // The simulation's noise differs at every iteration: the step goes into the seed's high word.
@@ -115,13 +130,8 @@ TrainResult trainEpi(Flow& flow, const EpiJob& job) {
     // A flow on the GPU simulates there too; only z and the statistics cross to the host.
     (flow.onCuda() && job.model->cuda != nullptr ? job.model->cuda : job.model->cpu)(sim, res);
     if (res.fault.count > 0 && fault.count == 0) fault = res.fault;
-    propertyRows(job.property, res.stats.data(), res.grad.data(), c.batch, static_cast<int>(res.stats.size() / c.batch),
-                 dim, T, J);
-    IterationLog log;
-    augmentedLagrangian(c.batch, m, dim, T.data(), J.data(), batch.logq.data(), mu, job.eta, job.c, zBar.data(),
-                        qBar.data(), log);
-    if (std::isfinite(log.cost)) flow.step(batch, zBar.data(), qBar.data(), c.threads);
-    return log;
+    return constrainedStep(flow, batch, job.property, res.stats.data(), res.grad.data(),
+                           static_cast<int>(res.stats.size() / c.batch), job.eta, job.c, c.threads, scratch);
   });
 }
 

@@ -22,6 +22,12 @@ struct Property {
   std::vector<double> mean;       // per constrained statistic
   std::vector<double> variance;
   int constraints() const { return 2 * static_cast<int>(stats.size()); }
+  // μ: the means, then the variances.
+  std::vector<double> targets() const {
+    std::vector<double> mu(mean);
+    mu.insert(mu.end(), variance.begin(), variance.end());
+    return mu;
+  }
 };
 
 // What one iteration logs.
@@ -50,15 +56,27 @@ struct TrainResult {
 
 // Augmented-Lagrangian cotangents for one batch, given T (n × m) and J = ∂T/∂z (n × m × dim): the
 // split-batch unbiased penalty gradient c·J_{R₁}ᵀR₂ (first half's Jacobians, second half's residual).
-// Fills zBar, qBar and the log row; shared by built-in models and statistics supplied from JavaScript.
+// Fills zBar, qBar and the log row.
 void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const double* J, const double* logq,
                          const std::vector<double>& mu, const std::vector<double>& eta, double c, double* zBar,
                          double* qBar, IterationLog& log);
 
 // T (n × m) and J = ∂T/∂z (n × m × dim) from statistics (n × S) and their gradients (n × S × dim),
-// clipped to ±1e10 as the reference does. Shared by built-in models and statistics from JavaScript.
+// clipped to ±1e10 as the reference does.
 void propertyRows(const Property& p, const double* stats, const double* grad, int64_t n, int S, int dim,
                   std::vector<double>& T, std::vector<double>& J);
+
+// Buffers of one constrained step, kept by the caller across iterations.
+struct StepScratch {
+  std::vector<double> T, J, zBar, qBar;
+};
+
+// One iteration's second half, whoever computed the statistics (n × S) and their gradients: T and J, the
+// augmented-Lagrangian cotangents, then an Adam step — or, with `gradientOnly`, the weights' gradient into it
+// and no step. Nothing is applied when the cost is not finite.
+IterationLog constrainedStep(Flow& flow, FlowBatch& batch, const Property& p, const double* stats, const double* grad,
+                             int S, const std::vector<double>& eta, double c, int threads, StepScratch& scratch,
+                             std::vector<double>* gradientOnly = nullptr);
 
 struct EpiJob {
   const ModelEntry* model = nullptr;

@@ -153,15 +153,14 @@ void Flow::forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int th
   forwardCpu(view(), n, seed, step, b, threads);
 }
 
-void Flow::gradient(const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
-                    int threads) const {
+void Flow::gradient(FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g, int threads) const {
   if (!b.onDevice) return gradientCpu(view(), b, zBar, qBar, g, threads);
   FlowBatch host;
   forwardCpu(view(), b.n, b.seed, b.step, host, threads);
   gradientCpu(view(), host, zBar, qBar, g, threads);
 }
 
-void Flow::step(const FlowBatch& b, const double* zBar, const double* qBar, int threads) {
+void Flow::step(FlowBatch& b, const double* zBar, const double* qBar, int threads) {
 #ifdef SLOPPY_HAVE_CUDA
   if (b.onDevice) {
     flowCudaBackwardAdam(*gpu_, zBar, qBar, state_.adam);

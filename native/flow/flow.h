@@ -29,15 +29,16 @@ struct FlowState {
 constexpr int kFlowLanes = 8;
 using FlowLanes = Lanes<kFlowLanes>;
 
-// One training batch: samples and log q, and on the CPU the tapes for backprop per group of kFlowLanes
-// samples (on the GPU the tapes stay on the device).
+// One training batch: samples and log q, and on the CPU the tapes and cotapes for backprop per group of
+// kFlowLanes samples (on the GPU both stay on the device). Reused from iteration to iteration, so the
+// inner loop allocates nothing.
 struct FlowBatch {
   int64_t n = 0;
   uint64_t seed = 0;
   uint32_t step = 0;
   bool onDevice = false;
   std::vector<double> z, logq;
-  std::vector<FlowLanes> tape;
+  std::vector<FlowLanes> tape, cotape;
 };
 
 struct FlowCuda;
@@ -67,10 +68,9 @@ class Flow {
 
   void forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& batch, int threads) const;
   // g = Σ_i ∂/∂w (zBar_i · z_i + qBar_i · log q_i), without a step; on the CPU (a GPU batch is redrawn there).
-  void gradient(const FlowBatch& batch, const double* zBar, const double* qBar, std::vector<double>& g,
-                int threads) const;
+  void gradient(FlowBatch& batch, const double* zBar, const double* qBar, std::vector<double>& g, int threads) const;
   // The same gradient, clipped to norm 1e10 (as the reference does), then one Adam step.
-  void step(const FlowBatch& batch, const double* zBar, const double* qBar, int threads);
+  void step(FlowBatch& batch, const double* zBar, const double* qBar, int threads);
   void resetAdam();
 
  private:

@@ -200,16 +200,18 @@ void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Flow
   parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, b, begin, end); });
 }
 
-void gradientCpu(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
+void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                  int threads) {
   const FlowShape& f = v.shape;
   const int D = f.dim;
   const int64_t groups = (b.n + kFlowLanes - 1) / kFlowLanes;
   const int64_t tape = f.tapeSize();
   const int64_t co = f.cotapeSize();
-  std::vector<FlowLanes> cotape(groups * co);
+  // pullBack writes every cotape entry it later reads, so the buffer is only grown, never cleared.
+  b.cotape.resize(groups * co);
+  const std::vector<FlowLanes>& cotape = b.cotape;
   parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) {
-    cotangentGroups(v, b, zBar, qBar, begin, end, cotape.data());
+    cotangentGroups(v, b, zBar, qBar, begin, end, b.cotape.data());
   });
   g.assign(f.size(), 0.0);
   // One task per 16 rows of a term: tasks write disjoint rows, and each row's sum runs over all groups in order.

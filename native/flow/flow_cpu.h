@@ -13,7 +13,7 @@ void logProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, int
 void gradLogProbCpu(const FlowView& v, const double* z, int64_t n, double* logq, double* grad, int threads);
 void hessianLogProbCpu(const FlowView& v, const double* z, int64_t n, double* hess, int threads);
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads);
-void gradientCpu(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
+void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                  int threads);
 
 }  // namespace sloppy

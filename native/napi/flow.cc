@@ -138,6 +138,17 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     return startJob(args.Env(), std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
   }
 
+  // A job of many training iterations: `spec` gets the job's cancel flag and progress callback.
+  template <class Spec>
+  Napi::Value training(const Napi::Object& args, std::shared_ptr<Spec> spec, TrainResult (*train)(Flow&, const Spec&)) {
+    return job(args, [spec, train](Shared& s, const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
+      Spec local = *spec;
+      local.control.cancelled = cancelled;
+      local.control.progress = progress;
+      return train(*s.flow, local);
+    }, [](Napi::Env env, TrainResult& r) { return trainResult(env, r); });
+  }
+
   // Synchronous calls never wait for a running job: the main thread must not block.
   std::unique_lock<std::mutex> idle(Napi::Env env) {
     std::unique_lock<std::mutex> lock(shared_->mutex, std::try_to_lock);
@@ -233,18 +244,12 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     e->c = getNumber(a, "c", 1.0);
     e->control = control(a);
     const ModelInfo described = e->model->info(e->options);
-    const size_t K = e->property.stats.size();
     bool ok = static_cast<int>(described.params.size()) == shape_.dim &&
-              e->options.size() == described.options.size() && described.optionError.empty() && K > 0 &&
-              e->property.mean.size() == K && e->property.variance.size() == K && e->eta.size() == 2 * K;
+              e->options.size() == described.options.size() && described.optionError.empty() &&
+              static_cast<int>(e->eta.size()) == e->property.constraints();
     for (int s : e->property.stats) ok = ok && s >= 0 && s < static_cast<int>(described.stats.size());
     if (!ok) throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "trainEpi arguments are inconsistent with " + model);
-    return job(a, [e](Shared& s, const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-      EpiJob local = *e;
-      local.control.cancelled = cancelled;
-      local.control.progress = progress;
-      return trainEpi(*s.flow, local);
-    }, [](Napi::Env env, TrainResult& r) { return trainResult(env, r); });
+    return training(a, e, &trainEpi);
   }
 
   // trainGaussian({ mean, precision, iterations, firstStep, seed, batch, threads })
@@ -258,12 +263,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     if (g->mean.size() != D || g->precision.size() != D * D) {
       throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "mean must hold dim and precision dim × dim numbers");
     }
-    return job(a, [g](Shared& s, const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-      GaussianJob local = *g;
-      local.control.cancelled = cancelled;
-      local.control.progress = progress;
-      return trainGaussian(*s.flow, local);
-    }, [](Napi::Env env, TrainResult& r) { return trainResult(env, r); });
+    return training(a, g, &trainGaussian);
   }
 
   // trainBegin({ batch, seed, step, threads }) → { z }: one iteration's samples, for statistics computed in
@@ -291,9 +291,14 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     const int S = static_cast<int>(getNumber(a, "statCount", 0));
     const bool apply = a.Get("apply").IsUndefined() || a.Get("apply").ToBoolean().Value();
     const int64_t D = shape_.dim;
-    const int64_t n = shared_->pending.n;
-    bool ok = shared_->hasPending && S > 0 && static_cast<int64_t>(stats->size()) == n * S &&
-              static_cast<int64_t>(grad->size()) == n * S * D && eta->size() == 2 * p->stats.size();
+    int64_t n = 0;
+    {
+      // The pending batch belongs to the flow's jobs: read it only when none runs (trainBegin must be awaited).
+      const std::unique_lock<std::mutex> lock = idle(info.Env());
+      n = shared_->hasPending ? shared_->pending.n : 0;
+    }
+    bool ok = n > 0 && S > 0 && static_cast<int64_t>(stats->size()) == n * S &&
+              static_cast<int64_t>(grad->size()) == n * S * D && static_cast<int>(eta->size()) == p->constraints();
     for (int s : p->stats) ok = ok && s >= 0 && s < S;
     if (!ok) {
       throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE",
@@ -302,25 +307,11 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     }
     return job(a, [=](Shared& s, const std::atomic<bool>*, const std::function<void(double)>&) {
       TrainResult r;
-      IterationLog log;
-      std::vector<double> T, J, zBar(n * D), qBar(n), g;
-      propertyRows(*p, stats->data(), grad->data(), n, S, static_cast<int>(D), T, J);
-      std::vector<double> mu(p->mean);
-      mu.insert(mu.end(), p->variance.begin(), p->variance.end());
-      augmentedLagrangian(n, p->constraints(), static_cast<int>(D), T.data(), J.data(), s.pending.logq.data(), mu, *eta,
-                          c, zBar.data(), qBar.data(), log);
-      if (std::isfinite(log.cost)) {
-        if (apply) {
-          s.flow->step(s.pending, zBar.data(), qBar.data(), threads);
-        } else {
-          s.flow->gradient(s.pending, zBar.data(), qBar.data(), g, threads);
-        }
-      } else {
-        r.failedAt = 0;
-      }
+      StepScratch scratch;
+      r.log.push_back(constrainedStep(*s.flow, s.pending, *p, stats->data(), grad->data(), S, *eta, c, threads,
+                                      scratch, apply ? nullptr : &r.gradient));
+      if (!std::isfinite(r.log[0].cost)) r.failedAt = 0;
       s.hasPending = false;
-      r.log.push_back(std::move(log));
-      r.gradient = std::move(g);
       return r;
     }, [](Napi::Env env, TrainResult& r) { return trainResult(env, r); });
   }
