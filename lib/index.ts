@@ -5,12 +5,12 @@
  */
 export { backends, resolveDevice } from './backends';
 export type { Backends, Device, DeviceChoice } from './backends';
-export { Distribution, epi, historyCsv, MODEL_DEFAULTS } from './epi';
+export { Distribution, epi, historyCsv, maxEntropyRun, MODEL_DEFAULTS } from './epi';
 export type { CustomModel, EpiOptions, EpiProgress, EpiResult, PropertySpec } from './epi';
 export { SloppyError } from './errors';
 export type { SloppyErrorCode } from './errors';
 export * as fisher from './fisher';
-export { Flow } from './flow/flow';
+export { Flow, flowSpec } from './flow/flow';
 export type { FlowOptions, FlowSpec } from './flow/flow';
 export type { FisherSpectrum, GramOptions, GramResult } from './fisher';
 export * as linalg from './linalg';

@@ -46,7 +46,10 @@ export interface ModeOptions {
   fixed?: Record<string, number>;
   /** Starting point; default: the most probable of 1000 samples (with the fixed coordinates imposed). */
   start?: number[];
-  /** Initial step of the gradient ascent, as a fraction of each coordinate's bound width. Default 0.01. */
+  /**
+   * Initial step size of the ascent z ← z + lr·w²·∇ log q, w each coordinate's bound width (1 when unbounded),
+   * so that the step is scale-free in each coordinate; it grows by 1.2 on success and halves on failure. Default 0.01.
+   */
   lr?: number;
   /** Ascent steps. Default 500. */
   steps?: number;
@@ -120,6 +123,9 @@ export class Distribution {
     const steps = integer(opts.steps ?? 500, 'steps', 1);
     const width = lower.map((lb, i) => (Number.isFinite(lb) && Number.isFinite(upper[i]) ? upper[i] - lb : 1));
     let lr = opts.lr ?? 0.01;
+    if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', `lr must be a positive number; got ${String(lr)}`);
+    }
     const impose = (z: Float64Array) => {
       fixed.forEach((v, i) => (z[i] = v));
       for (let i = 0; i < D; ++i) {

@@ -147,7 +147,7 @@ export class Flow {
       seed: integer(opts.seed ?? 0, 'seed', 0),
       step: integer(opts.step ?? 0, 'step', 0, 2 ** 32 - 1),
       stream: opts.stream === 'eval' ? 1 : 0,
-      threads: opts.threads ?? 0,
+      threads: integer(opts.threads ?? 0, 'threads', 0, 4096),
     });
   }
 
