@@ -185,6 +185,29 @@ export interface NativeFlow {
   resetAdam(): void;
 }
 
+/** What every network job takes (see native/landscape/network.h). */
+export interface NativeNetArgs {
+  shape: { layers: number; units: number; inputs: number; outputs: number };
+  activation: 'relu' | 'softplus';
+  beta: number;
+  x: Float64Array;
+  y: Float64Array;
+  count: number;
+  threads: number;
+  device: 'cpu' | 'cuda';
+  token?: NativeCancelToken;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface NativeFitArgs extends NativeNetArgs {
+  optimizer: { kind: 'momentum' | 'adadelta'; rate: number; momentum: number; rho: number; epsilon: number };
+  steps: number;
+  curveStride: number;
+  seed: number;
+  firstFit: number;
+  init?: Float64Array;
+}
+
 export interface NativeBinding {
   CancelToken: new () => NativeCancelToken;
   Flow: new (args: NativeFlowArgs) => NativeFlow;
@@ -205,6 +228,15 @@ export interface NativeBinding {
       token?: NativeCancelToken;
       onProgress?: (fraction: number) => void;
     }): Promise<Float64Array>;
+  };
+  landscape: {
+    evaluate(args: NativeNetArgs & { params: Float64Array; gradient: boolean; hessian: boolean }): Promise<{
+      loss: Float64Array;
+      gradient?: Float64Array;
+      hessian?: Float64Array;
+    }>;
+    predict(args: NativeNetArgs & { params: Float64Array }): Promise<{ outputs: Float64Array; kinkMargin: Float64Array }>;
+    fit(args: NativeFitArgs): Promise<{ params: Float64Array; loss: Float64Array; curves: Float64Array; curvePoints: number }>;
   };
   linalg: {
     eigenvalues(matrix: Float64Array, n: number): { re: Float64Array; im: Float64Array };

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { FileHandle, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
 
@@ -47,6 +47,30 @@ function checkShape(shape: unknown, length: number): number[] {
   return shape as number[];
 }
 
+/** The header of a version 1.0 .npy file of float64 values with `shape` (C order), as `numpy.save` writes it. */
+function npyHeader(shape: readonly number[]): Buffer {
+  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
+  // NumPy always pads (1 to 64 spaces, then '\n'), even when the text already ends on a boundary.
+  const pad = ALIGN - ((MAGIC.length + 2 + 2 + dict.length + 1) % ALIGN);
+  const header = dict + ' '.repeat(pad) + '\n';
+  if (header.length > 0xffff) throw invalid(`shape ${shapeRepr(shape)} needs a header too long for .npy 1.0`);
+  const out = Buffer.alloc(10 + header.length);
+  MAGIC.copy(out, 0);
+  out[6] = 1;
+  out[7] = 0;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  return out;
+}
+
+function littleEndianBytes(data: Float64Array): Buffer {
+  if (LITTLE_ENDIAN_HOST) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out = Buffer.alloc(8 * data.length);
+  for (let k = 0; k < data.length; k++) out.writeDoubleLE(data[k], 8 * k);
+  return out;
+}
+
 /**
  * The bytes of a version 1.0 .npy file holding `data` with `shape` (C order), byte for byte what
  * `numpy.save` writes for a float64 array of that shape.
@@ -55,26 +79,69 @@ function checkShape(shape: unknown, length: number): number[] {
 export function encodeNpy(data: Float64Array, shape: number[]): Buffer {
   if (!isFloat64Array(data)) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'npy data must be a Float64Array');
   checkShape(shape, data.length);
-  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
-  if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
-  // NumPy always pads (1 to 64 spaces, then '\n'), even when the text already ends on a boundary.
-  const pad = ALIGN - ((MAGIC.length + 2 + 2 + dict.length + 1) % ALIGN);
-  const header = dict + ' '.repeat(pad) + '\n';
-  if (header.length > 0xffff) throw invalid(`shape ${shapeRepr(shape)} needs a header too long for .npy 1.0`);
+  return Buffer.concat([npyHeader(shape), littleEndianBytes(data)]);
+}
 
-  const out = Buffer.alloc(10 + header.length + 8 * data.length);
-  MAGIC.copy(out, 0);
-  out[6] = 1;
-  out[7] = 0;
-  out.writeUInt16LE(header.length, 8);
-  out.write(header, 10, 'latin1');
-  const body = 10 + header.length;
-  if (LITTLE_ENDIAN_HOST) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), body);
-  } else {
-    for (let k = 0; k < data.length; k++) out.writeDoubleLE(data[k], body + 8 * k);
+function tempName(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * A .npy file written in chunks along its first axis, so an array larger than memory (e.g. the weights of
+ * 320 000 fits) streams to disk. The file appears under its name only when every row has arrived.
+ */
+export class NpyWriter {
+  private written = 0;
+  private readonly rowSize: number;
+
+  private constructor(
+    private readonly target: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+    private readonly shape: readonly number[],
+  ) {
+    this.rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
   }
-  return out;
+
+  /** Opens `file` for an array of `shape`; rows then arrive in order through {@link NpyWriter.append}. */
+  static async open(file: string, shape: number[]): Promise<NpyWriter> {
+    checkShape(shape, shape.reduce((a, b) => a * b, 1));
+    if (shape.length === 0) throw invalid('a streamed .npy needs at least one axis');
+    const target = path.resolve(file);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = tempName(target);
+    const handle = await open(temp, 'wx');
+    await handle.write(npyHeader(shape));
+    return new NpyWriter(target, temp, handle, shape);
+  }
+
+  /** Appends whole rows (a multiple of the row size) after those already written. */
+  async append(rows: Float64Array): Promise<void> {
+    if (rows.length % this.rowSize !== 0 || this.written + rows.length / this.rowSize > this.shape[0]) {
+      throw invalid(`${rows.length} values are not whole rows of ${this.rowSize} within shape ${shapeRepr(this.shape)}`);
+    }
+    await this.handle.write(littleEndianBytes(rows));
+    this.written += rows.length / this.rowSize;
+  }
+
+  /** Flushes and renames into place; rejects (leaving no file) if rows are missing. */
+  async close(): Promise<void> {
+    try {
+      if (this.written !== this.shape[0]) throw invalid(`${this.written} of ${this.shape[0]} rows were written`);
+      await this.handle.sync();
+      await this.handle.close();
+      await rename(this.temp, this.target);
+    } catch (err) {
+      await this.discard();
+      throw err;
+    }
+  }
+
+  /** Removes the partial file, e.g. after a failed or aborted run. */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.temp).catch(() => undefined);
+  }
 }
 
 interface Header {
@@ -184,10 +251,7 @@ export async function writeNpy(file: string, data: Float64Array, shape: number[]
   const target = path.resolve(file);
   await mkdir(path.dirname(target), { recursive: true });
   // Same folder, so the rename cannot cross file systems and stays atomic.
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempName(target);
   try {
     const handle = await open(temp, 'wx');
     try {

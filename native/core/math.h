@@ -126,6 +126,16 @@ template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> mulAdd(const Dual<P, B>&
   for (int i = 0; i < P; ++i) acc.d[i] = mulAdd(x.d[i], s, acc.d[i]);
   return acc;
 }
+// a·b + c with one rounding where both factors are plain or lanes (one instruction where the hardware has FMA,
+// the same result where it has not); over duals the ordinary product rule.
+template <int W> SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, const Lanes<W>& b, Lanes<W> c) {
+  for (int l = 0; l < W; ++l) c.v[l] = __builtin_fma(a.v[l], b.v[l], c.v[l]);
+  return c;
+}
+template <int W> SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, double b, Lanes<W> c) { return mulAdd(a, b, c); }
+SLOPPY_HD double fusedMulAdd(double a, double b, double c) { return ::fma(a, b, c); }
+template <int P, class B, class S>
+SLOPPY_LANE_INLINE Dual<P, B> fusedMulAdd(const Dual<P, B>& a, const S& b, const Dual<P, B>& c) { return a * b + c; }
 // Finite when the value and every tangent are.
 template <int P, class B> SLOPPY_LANE_INLINE auto isfinite(const Dual<P, B>& a) {
   auto ok = isfinite(a.v);

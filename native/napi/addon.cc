@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initBackends(env, exports);
   initFisher(env, exports);
   initFlow(env, exports);
+  initLandscape(env, exports);
   initLinalg(env, exports);
   initRng(env, exports);
   initSde(env, exports);

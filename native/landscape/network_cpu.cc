@@ -1,0 +1,233 @@
+// The CPU backend of the network jobs: W = 8 networks side by side on Lanes (one SIMD instruction per
+// statement of mlp_net.h), blocks of networks spread over the thread pool. Lanes past the end of a batch
+// repeat its last network and are never written back.
+#include <algorithm>
+#include <vector>
+
+#include "../core/dual.h"
+#include "../core/lanes.h"
+#include "../core/thread_pool.h"
+#include "../sde/job.h"
+#include "init.h"
+#include "mlp_net.h"
+#include "network.h"
+
+namespace sloppy {
+namespace {
+
+constexpr int kNetLanes = 8;
+using NetLanes = Lanes<kNetLanes>;
+
+int64_t blocksOf(int64_t count) { return (count + kNetLanes - 1) / kNetLanes; }
+
+void checkCancel(const NetJobBase& job) {
+  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+}
+
+void pack(const double* params, int P, int64_t count, int64_t block, NetLanes* w) {
+  for (int l = 0; l < kNetLanes; ++l) {
+    const int64_t net = std::min(block * kNetLanes + l, count - 1);
+    for (int p = 0; p < P; ++p) w[p].v[l] = params[net * P + p];
+  }
+}
+
+template <class Out>
+void unpack(const NetLanes* src, int width, int64_t count, int64_t block, Out write) {
+  for (int l = 0; l < kNetLanes && block * kNetLanes + l < count; ++l) {
+    for (int k = 0; k < width; ++k) write(block * kNetLanes + l, k, src[k].v[l]);
+  }
+}
+
+constexpr int kPointTile = 4;
+
+// Σ_r ‖f(x_r) − y_r‖² over R consecutive points from `first`, adding the scaled gradient into g when not null.
+template <int R>
+SLOPPY_LANE_INLINE NetLanes tileError(const NetJobBase& job, int first, const NetLanes* w, NetLanes* g, NetLanes* z,
+                                      NetLanes* a) {
+  const NetShape& s = job.shape;
+  double x[kMaxInputs * R], y[kMaxOutputs * R];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < s.inputs; ++j) x[j * R + r] = job.data.x[(first + r) * s.inputs + j];
+    for (int o = 0; o < s.outputs; ++o) y[o * R + r] = job.data.y[(first + r) * s.outputs + o];
+  }
+  if (g != nullptr) return squaredErrorGradient<R>(s, job.act, w, x, y, 1.0 / job.data.points, g, z, a);
+  NetLanes out[kMaxOutputs * R];
+  forward<R>(s, job.act, w, x, z, a, out);
+  NetLanes error(0.0);
+  for (int k = 0; k < s.outputs * R; ++k) {
+    const NetLanes d = out[k] - y[k];
+    error = m::fusedMulAdd(d, d, error);  // as squaredErrorGradient sums it, so both paths agree to the bit
+  }
+  return error;
+}
+
+// Σᵢ ‖f(xᵢ) − yᵢ‖² of a block over the whole data set, in tiles of 4 points and then one at a time;
+// z and a hold K·N × 4 values.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+NetLanes blockError(const NetJobBase& job, const NetLanes* w, NetLanes* g, NetLanes* z, NetLanes* a) {
+  NetLanes error(0.0);
+  int i = 0;
+  for (; i + kPointTile <= job.data.points; i += kPointTile) error += tileError<kPointTile>(job, i, w, g, z, a);
+  for (; i < job.data.points; ++i) error += tileError<1>(job, i, w, g, z, a);
+  return error;
+}
+
+// `steps` optimizer steps of one block, recording the curve at global steps that are multiples of the stride.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void fitSteps(const FitJob& job, int firstStep, int steps, NetLanes* state, NetLanes* scratch, double* curves,
+              int64_t block) {
+  const NetShape& s = job.shape;
+  const int P = s.params();
+  NetLanes* w = state;
+  NetLanes* s1 = state + P;
+  NetLanes* s2 = state + 2 * P;
+  NetLanes* g = scratch;
+  NetLanes* z = scratch + P;
+  NetLanes* a = z + s.hidden() * kPointTile;
+  const int points = curvePointCount(job.steps, job.curveStride);
+  for (int t = firstStep; t < firstStep + steps; ++t) {
+    for (int p = 0; p < P; ++p) g[p] = NetLanes(0.0);
+    const NetLanes error = blockError(job, w, g, z, a);
+    if (job.curveStride > 0 && t % job.curveStride == 0) {
+      const int k = t / job.curveStride;
+      for (int l = 0; l < kNetLanes && block * kNetLanes + l < job.count; ++l) {
+        curves[(block * kNetLanes + l) * points + k] = error.v[l] / job.data.points;
+      }
+    }
+    for (int p = 0; p < P; ++p) optimizerStep(job.optimizer, w[p], g[p], s1[p], s2[p]);
+  }
+}
+
+}  // namespace
+
+EvaluateResult evaluateCpu(const EvaluateJob& job) {
+  const NetShape& s = job.shape;
+  const int P = s.params();
+  EvaluateResult r;
+  r.loss.resize(job.count);
+  if (job.gradient) r.gradient.resize(job.count * P);
+  const int64_t blocks = blocksOf(job.count);
+  parallelFor(blocks, 16, job.threads, [&](int64_t begin, int64_t end) {
+    std::vector<NetLanes> w(P), g(P), z(s.hidden() * kPointTile), a(s.hidden() * kPointTile);
+    for (int64_t b = begin; b < end; ++b) {
+      checkCancel(job);
+      pack(job.params, P, job.count, b, w.data());
+      for (auto& v : g) v = NetLanes(0.0);
+      const NetLanes error = blockError(job, w.data(), job.gradient ? g.data() : nullptr, z.data(), a.data());
+      unpack(&error, 1, job.count, b, [&](int64_t n, int, double v) { r.loss[n] = v / job.data.points; });
+      if (job.gradient) unpack(g.data(), P, job.count, b, [&](int64_t n, int k, double v) { r.gradient[n * P + k] = v; });
+    }
+  });
+  if (!job.hessian) return r;
+  // Forward mode over the reverse-mode gradient, 8 directions a pass: column block c of H is the tangent of ∇L
+  // along the unit vectors e_{8c} … e_{8c+7}. The two halves of H agree to rounding; their mean is returned.
+  constexpr int kDirections = 8;
+  using HessDual = Dual<kDirections>;
+  r.hessian.resize(job.count * P * P);
+  parallelFor(job.count, 1, job.threads, [&](int64_t begin, int64_t end) {
+    std::vector<HessDual> w(P), g(P), z(s.hidden()), a(s.hidden());
+    for (int64_t n = begin; n < end; ++n) {
+      checkCancel(job);
+      double* h = r.hessian.data() + n * P * P;
+      for (int c0 = 0; c0 < P; c0 += kDirections) {
+        for (int p = 0; p < P; ++p) {
+          w[p] = HessDual(job.params[n * P + p]);
+          if (p >= c0 && p < c0 + kDirections) w[p].d[p - c0] = 1.0;
+          g[p] = HessDual(0.0);
+        }
+        for (int i = 0; i < job.data.points; ++i) {
+          squaredErrorGradient<1>(s, job.act, w.data(), job.data.x.data() + i * s.inputs,
+                               job.data.y.data() + i * s.outputs, 1.0 / job.data.points, g.data(), z.data(), a.data());
+        }
+        for (int p = 0; p < P; ++p) {
+          for (int k = 0; k < kDirections && c0 + k < P; ++k) h[p * P + c0 + k] = g[p].d[k];
+        }
+      }
+      for (int p = 0; p < P; ++p) {
+        for (int q = 0; q < p; ++q) h[p * P + q] = h[q * P + p] = 0.5 * (h[p * P + q] + h[q * P + p]);
+      }
+    }
+  });
+  return r;
+}
+
+PredictResult predictCpu(const PredictJob& job) {
+  const NetShape& s = job.shape;
+  const int P = s.params();
+  const int n = job.data.points, O = s.outputs;
+  PredictResult r;
+  r.outputs.resize(job.count * n * O);
+  r.kinkMargin.resize(job.count);
+  parallelFor(blocksOf(job.count), 16, job.threads, [&](int64_t begin, int64_t end) {
+    std::vector<NetLanes> w(P), z(s.hidden()), a(s.hidden());
+    NetLanes out[kMaxOutputs];
+    for (int64_t b = begin; b < end; ++b) {
+      checkCancel(job);
+      pack(job.params, P, job.count, b, w.data());
+      NetLanes margin(HUGE_VAL);
+      for (int i = 0; i < n; ++i) {
+        forward<1>(s, job.act, w.data(), job.data.x.data() + i * s.inputs, z.data(), a.data(), out);
+        for (const NetLanes& zi : z) margin = m::min(margin, m::abs(zi));
+        unpack(out, O, job.count, b, [&](int64_t net, int k, double v) { r.outputs[(net * n + i) * O + k] = v; });
+      }
+      unpack(&margin, 1, job.count, b, [&](int64_t net, int, double v) { r.kinkMargin[net] = v; });
+    }
+  });
+  return r;
+}
+
+FitResult fitCpu(const FitJob& job) {
+  const NetShape& s = job.shape;
+  const int P = s.params();
+  const int64_t blocks = blocksOf(job.count);
+  FitResult r;
+  r.curvePoints = curvePointCount(job.steps, job.curveStride);
+  r.curves.resize(job.count * r.curvePoints);
+  // Weights and both optimizer slots of every block persist across slabs of steps, so progress and
+  // cancellation come every slab rather than once per fit.
+  std::vector<NetLanes> state(blocks * 3 * P, NetLanes(0.0));
+  std::vector<double> start(P);
+  for (int64_t b = 0; b < blocks; ++b) {
+    NetLanes* w = state.data() + b * 3 * P;
+    if (job.init != nullptr) {
+      pack(job.init, P, job.count, b, w);
+      continue;
+    }
+    for (int l = 0; l < kNetLanes; ++l) {
+      const int64_t net = std::min(b * kNetLanes + l, job.count - 1);
+      glorotUniform(s, job.seed, job.firstFit + net, start.data());
+      for (int p = 0; p < P; ++p) w[p].v[l] = start[p];
+    }
+  }
+  const int slab = std::max(1, std::min(job.steps, 200));
+  for (int t0 = 0; t0 < job.steps; t0 += slab) {
+    checkCancel(job);
+    const int steps = std::min(slab, job.steps - t0);
+    parallelFor(blocks, 1, job.threads, [&](int64_t begin, int64_t end) {
+      std::vector<NetLanes> scratch(P + 2 * s.hidden() * kPointTile);
+      for (int64_t b = begin; b < end; ++b) {
+        checkCancel(job);
+        fitSteps(job, t0, steps, state.data() + b * 3 * P, scratch.data(), r.curves.data(), b);
+      }
+    });
+    if (job.progress) job.progress(static_cast<double>(t0 + steps) / job.steps);
+  }
+  r.params.resize(job.count * P);
+  r.loss.resize(job.count);
+  parallelFor(blocks, 16, job.threads, [&](int64_t begin, int64_t end) {
+    std::vector<NetLanes> z(s.hidden() * kPointTile), a(s.hidden() * kPointTile);
+    for (int64_t b = begin; b < end; ++b) {
+      const NetLanes* w = state.data() + b * 3 * P;
+      unpack(w, P, job.count, b, [&](int64_t n, int k, double v) { r.params[n * P + k] = v; });
+      const NetLanes error = blockError(job, w, nullptr, z.data(), a.data());
+      unpack(&error, 1, job.count, b, [&](int64_t n, int, double v) { r.loss[n] = v / job.data.points; });
+    }
+  });
+  return r;
+}
+
+}  // namespace sloppy
