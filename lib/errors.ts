@@ -15,6 +15,11 @@ export type SloppyErrorCode =
   | 'ERR_FLOW_BUSY'
   | 'ERR_CHECKSUM'
   | 'ERR_FORMAT'
+  | 'ERR_SWEEP_MISMATCH'
+  | 'ERR_SWEEP_LOCKED'
+  | 'ERR_SLURM_UNAVAILABLE'
+  | 'ERR_SLURM'
+  | 'ERR_TASK_FAILED'
   | 'ABORT_ERR';
 
 /** An error raised by sloppy; `code` says what kind, `details` holds structured context where useful. */

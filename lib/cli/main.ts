@@ -12,6 +12,8 @@ import { FlagSpec, helpText, parseArgs } from './args';
 import { epiFlags, runEpi } from './epi';
 import { runSimulate, simulateFlags } from './simulate';
 import { stgDemo } from './stg-demo';
+import { runSweepCommand, sweepFlags } from './sweep';
+import { runTaskCommand, taskFlags } from './task';
 
 const demoFlags: Record<string, FlagSpec> = {
   'g-el': { type: 'number', help: 'electrical coupling g_el (nS), default 6.1071167' },
@@ -28,6 +30,10 @@ Usage:
                                  a run folder with the distribution, samples.npy, history.csv, report.html
   sloppy demo stg [flags]        the STG circuit: each neuron's rhythm frequency, voltages plotted to SVG
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
+  sloppy sweep plan|run|status|collect <desc.json|folder> [flags]
+                                 a resumable sweep of tasks (EPI over models, properties, seeds) on a local
+                                 worker pool or a Slurm array; status per task; merged results and report.html
+  sloppy task <folder> [index]   one task of a sweep (index from SLURM_ARRAY_TASK_ID when omitted)
   sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options
   sloppy backends                the compute backends of this build and machine
 
@@ -39,6 +45,12 @@ ${helpText(simulateFlags)}
 
 epi flags:
 ${helpText(epiFlags)}
+
+sweep flags:
+${helpText(sweepFlags)}
+
+task flags:
+${helpText(taskFlags)}
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -71,6 +83,17 @@ async function main(argv: string[]): Promise<void> {
       const args = parseArgs(rest, simulateFlags);
       if (args.flags.help) return log(USAGE);
       return runSimulate(args, log);
+    }
+    case 'sweep': {
+      const args = parseArgs(rest, sweepFlags);
+      if (args.flags.help) return log(USAGE);
+      return runSweepCommand(args, log);
+    }
+    case 'task': {
+      const args = parseArgs(rest, taskFlags);
+      if (args.flags.help) return log(USAGE);
+      process.exitCode = await runTaskCommand(args, log);
+      return;
     }
     case 'models': {
       if (rest[0] === undefined) {

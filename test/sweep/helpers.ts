@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { SweepDescription } from '../../lib/sweep';
+
+// Three seeds of a small lds2d run (about half a second each on one core): seeds 1 and 3 converge, seed 2
+// does not, so the merge has a real choice to make. Long enough for a test to interrupt a task after
+// its first checkpoint.
+export const EPI_SETTINGS = {
+  model: 'lds2d', batch: 200, epochs: 4, iterations: 200, initIterations: 100, c0: 10, flow: { units: 8 }, samples: 200,
+  property: { stats: ['realLambda1'], mean: [0], std: [1] },
+};
+
+export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}): SweepDescription {
+  return { name, groups: [{ kind: 'epi', settings: EPI_SETTINGS, grid: { seed: [1, 2, 3] } }], ...extra };
+}
+
+export async function tmpdir(prefix = 'sloppy-sweep-'): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under `dir`, relative path → SHA-256: equal trees are equal bit for bit. */
+export async function tree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, file)] = createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  }
+  return out;
+}
+
+/** Polls `probe` every 10 ms until it returns a value, or fails after `ms`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 60000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
