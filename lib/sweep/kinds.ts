@@ -7,6 +7,7 @@
 import { SloppyError } from '../errors';
 import type { SweepTask } from './description';
 import { epiKind } from './epi-task';
+import { fitKind } from './fit-task';
 
 /** The folders one attempt of a task writes to. */
 export interface TaskDirs {
@@ -62,6 +63,7 @@ export interface TaskKind {
 /** The task kinds by name. */
 export const TASK_KINDS: Readonly<Record<string, TaskKind>> = {
   epi: epiKind,
+  fit: fitKind,
 };
 
 /** The kind of that name; ERR_INVALID_ARG_VALUE naming the known ones otherwise. */

@@ -17,6 +17,15 @@ export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}):
   return { name, groups: [{ kind: 'epi', settings: EPI_SETTINGS, grid: { seed: [1, 2, 3] } }], ...extra };
 }
 
+// An ensemble of 24 short fits to the default teacher in chunks of 10 (three tasks, a second or so each).
+export const FIT_GROUP = { kind: 'fit', settings: { steps: 200, seed: 3, optimizer: 'adadelta', curveStride: 50 }, chunks: { total: 24, size: 10 } };
+
+/** The seeds sweep with the fit ensemble beside it: both kinds in one array. */
+export function mixedSweep(name: string): SweepDescription {
+  const d = seedsSweep(name);
+  return { ...d, groups: [...d.groups, FIT_GROUP] };
+}
+
 export async function tmpdir(prefix = 'sloppy-sweep-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }

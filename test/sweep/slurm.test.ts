@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 import { collectSweep, runSweep, sweepPaths } from '../../lib/sweep';
 import { DoneMarker, taskPaths } from '../../lib/sweep/markers';
-import { readJson, seedsSweep, tmpdir, tree, waitFor } from './helpers';
+import { mixedSweep, readJson, seedsSweep, tmpdir, tree, waitFor } from './helpers';
 
 // These run against a real Slurm cluster (CI installs a one-node one; see .ci/run). Without sbatch, or
 // when sinfo cannot reach a controller, they are reported as skipped; SLOPPY_REQUIRE_SLURM=1 makes that a failure.
@@ -53,6 +53,19 @@ describeSlurm('a sweep as a Slurm job array', () => {
     await collectSweep(folder);
     expect(await tree(sweepPaths.collected(folder))).toEqual(localTree);
   }, 120000);
+
+  it('runs EPI and fit tasks in one array, collecting what the local backend collects', async () => {
+    const local = path.join(await tmpdir(), 'mixed');
+    await runSweep(local, { description: mixedSweep('mixed'), workers: 2 });
+    await collectSweep(local);
+    const folder = path.join(await tmpdir(), 'mixed');
+    const r = await runSweep(folder, { description: mixedSweep('mixed'), backend: 'slurm', poll: POLL });
+    expect(r.status.counts).toEqual({ done: 6, running: 0, failed: 0, pending: 0 });
+    await collectSweep(folder);
+    const merged = await tree(sweepPaths.collected(folder));
+    expect(Object.keys(merged).some((f) => f.endsWith('weights.npy'))).toBe(true);
+    expect(merged).toEqual(await tree(sweepPaths.collected(local)));
+  }, 240000);
 
   it('after scancel of one running element, the rerun completes only that task, to the same result', async () => {
     const folder = path.join(await tmpdir(), 'seeds');
