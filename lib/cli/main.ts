@@ -10,6 +10,7 @@ import { SloppyError } from '../errors';
 import { get, list } from '../models';
 import { FlagSpec, helpText, parseArgs } from './args';
 import { epiFlags, runEpi } from './epi';
+import { landscapeFlags, runLandscape } from './landscape';
 import { runSimulate, simulateFlags } from './simulate';
 import { stgDemo } from './stg-demo';
 import { runSweepCommand, sweepFlags } from './sweep';
@@ -30,6 +31,8 @@ Usage:
                                  a run folder with the distribution, samples.npy, history.csv, report.html
   sloppy demo stg [flags]        the STG circuit: each neuron's rhythm frequency, voltages plotted to SVG
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
+  sloppy landscape [flags]       the energy-landscape study of a 5 × 5 ReLU network: fits, symmetrized minima,
+                                 NEB paths, Hessian spectra, basin; .npy files and report.html
   sloppy sweep plan|run|status|collect <desc.json|folder> [flags]
                                  a resumable sweep of tasks (EPI over models, properties, seeds) on a local
                                  worker pool or a Slurm array; status per task; merged results and report.html
@@ -45,6 +48,9 @@ ${helpText(simulateFlags)}
 
 epi flags:
 ${helpText(epiFlags)}
+
+landscape flags:
+${helpText(landscapeFlags)}
 
 sweep flags:
 ${helpText(sweepFlags)}
@@ -78,6 +84,11 @@ async function main(argv: string[]): Promise<void> {
       const args = parseArgs(rest, epiFlags);
       if (args.flags.help) return log(USAGE);
       return runEpi(args, log);
+    }
+    case 'landscape': {
+      const args = parseArgs(rest, landscapeFlags);
+      if (args.flags.help) return log(USAGE);
+      return runLandscape(args, log);
     }
     case 'simulate': {
       const args = parseArgs(rest, simulateFlags);
