@@ -21,3 +21,4 @@ export type { EpiTaskSettings } from './epi-task';
 export type { BackendName } from './backend';
 export type { LocalOptions } from './local';
 export type { SlurmResources } from './resources';
+export type { FitTaskSettings } from './fit-task';
