@@ -200,7 +200,9 @@ export interface NativeNetArgs {
 }
 
 export interface NativeFitArgs extends NativeNetArgs {
-  optimizer: { kind: 'momentum' | 'adadelta'; rate: number; momentum: number; rho: number; epsilon: number };
+  optimizer: {
+    kind: 'momentum' | 'adadelta'; rate: number; momentum: number; rho: number; epsilon: number; temperature: number; anneal: number;
+  };
   steps: number;
   curveStride: number;
   seed: number;

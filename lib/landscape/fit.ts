@@ -35,6 +35,13 @@ export interface FitOptions extends NetworkOptions {
   rho?: number;
   /** Adadelta's ε > 0; default 1e-7 (later Keras; the Keras of the paper's time used 1e-8). */
   epsilon?: number;
+  /**
+   * Gradient noise at temperature T ≥ 0 (default 0): each step's gradient gains √(2T(t)/rate)·ξ, ξ standard
+   * normal from Philox by (seed, fit index, step), so plain gradient descent becomes Langevin dynamics at T(t).
+   */
+  temperature?: number;
+  /** T(t) = T·max(0, 1 − t/(anneal·steps)): the fraction of the steps over which noise anneals to zero. Default 0.8. */
+  anneal?: number;
   /** Optimizer steps; default 20 000. */
   steps?: number;
   /** Record the loss every this many steps (before the step); 0 (default) records none. */
@@ -67,7 +74,7 @@ export interface FitResult {
   device: 'cpu' | 'cuda';
 }
 
-const FIT_KEYS = ['count', 'optimizer', 'rate', 'momentum', 'rho', 'epsilon', 'steps', 'curveStride', 'seed', 'firstFit', 'init', 'chunk', 'out'];
+const FIT_KEYS = ['count', 'optimizer', 'rate', 'momentum', 'rho', 'epsilon', 'temperature', 'anneal', 'steps', 'curveStride', 'seed', 'firstFit', 'init', 'chunk', 'out'];
 
 function optimizerOf(opts: FitOptions) {
   const kind = opts.optimizer ?? 'momentum';
@@ -82,7 +89,11 @@ function optimizerOf(opts: FitOptions) {
   if (momentum < 0 || momentum >= 1) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'momentum must be in [0, 1)');
   if (rho <= 0 || rho >= 1) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'rho must be in (0, 1)');
   if (epsilon <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'epsilon must be > 0');
-  return { kind, rate, momentum, rho, epsilon };
+  const temperature = finiteNumber(opts.temperature ?? 0, 'temperature');
+  const anneal = finiteNumber(opts.anneal ?? 0.8, 'anneal');
+  if (temperature < 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'temperature must be ≥ 0');
+  if (anneal <= 0 || anneal > 1) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'anneal must be in (0, 1]');
+  return { kind, rate, momentum, rho, epsilon, temperature, anneal };
 }
 
 /**

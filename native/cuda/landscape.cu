@@ -67,8 +67,9 @@ __global__ void initKernel(NetShape s, int64_t count, uint64_t seed, uint64_t fi
 }
 
 template <int Cap>
-__global__ void fitKernel(DeviceData d, OptimizerSpec opt, int64_t count, int firstStep, int steps, int stride,
-                          int curvePoints, double* state, double* curves) {
+__global__ void fitKernel(DeviceData d, OptimizerSpec opt, int64_t count, int firstStep, int steps, int totalSteps,
+                          uint64_t seed, uint64_t firstFit, int stride, int curvePoints, double* state,
+                          double* curves) {
   const int64_t n = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (n >= count) return;
   const int P = d.shape.params();
@@ -79,9 +80,21 @@ __global__ void fitKernel(DeviceData d, OptimizerSpec opt, int64_t count, int fi
     s1[p] = state[(1 * P + p) * count + n];
     s2[p] = state[(2 * P + p) * count + n];
   }
+  const PathRng rng = makePathRng(seed, firstFit + n, 0);
   for (int t = firstStep; t < firstStep + steps; ++t) {
     for (int p = 0; p < P; ++p) g[p] = 0.0;
     const double error = pointsError(d, w, g, z, a);
+    const double sigma = noiseScale(opt, t, totalSteps);
+    if (sigma > 0.0) {
+      // Normals 2i and 2i + 1 come from Philox block i, as PathRng::normals and the CPU's lanes draw them.
+      for (int p = 0; p < P; p += 2) {
+        const Philox4x32 r = rng.block(static_cast<uint32_t>(t), static_cast<uint32_t>(p / 2), Stream::Dynamics);
+        double n1, n2;
+        boxMuller(uniform_open0(r.v[0], r.v[1]), uniform_open0(r.v[2], r.v[3]), n1, n2);
+        g[p] = fma(n1, sigma, g[p]);
+        if (p + 1 < P) g[p + 1] = fma(n2, sigma, g[p + 1]);
+      }
+    }
     if (stride > 0 && t % stride == 0) curves[n * curvePoints + t / stride] = error / d.points;
     for (int p = 0; p < P; ++p) optimizerStep(opt, w[p], g[p], s1[p], s2[p]);
   }
@@ -163,8 +176,9 @@ FitResult fitWith(const FitJob& job) {
   for (int t0 = 0; t0 < job.steps; t0 += kSlab) {
     checkCancel(job);
     const int steps = std::min(kSlab, job.steps - t0);
-    fitKernel<Cap><<<gridFor(job.count), kThreads>>>(data.view, job.optimizer, job.count, t0, steps, job.curveStride,
-                                                      r.curvePoints, state.get(), curves.get());
+    fitKernel<Cap><<<gridFor(job.count), kThreads>>>(data.view, job.optimizer, job.count, t0, steps, job.steps, job.seed,
+                                                      job.firstFit, job.curveStride, r.curvePoints, state.get(),
+                                                      curves.get());
     cudaCheck(cudaGetLastError(), "fitKernel launch");
     cudaCheck(cudaDeviceSynchronize(), "fitKernel");
     if (job.progress) job.progress(static_cast<double>(t0 + steps) / job.steps);

@@ -6,6 +6,7 @@
 
 #include "../core/dual.h"
 #include "../core/lanes.h"
+#include "../core/rng.h"
 #include "../core/thread_pool.h"
 #include "../sde/job.h"
 #include "init.h"
@@ -88,10 +89,20 @@ void fitSteps(const FitJob& job, int firstStep, int steps, NetLanes* state, NetL
   NetLanes* g = scratch;
   NetLanes* z = scratch + P;
   NetLanes* a = z + s.hidden() * kPointTile;
+  NetLanes* noise = a + s.hidden() * kPointTile;
   const int points = curvePointCount(job.steps, job.curveStride);
+  LaneRng<kNetLanes> rng;
+  for (int l = 0; l < kNetLanes; ++l) {
+    rng.paths[l] = makePathRng(job.seed, job.firstFit + std::min(block * kNetLanes + l, job.count - 1), 0);
+  }
   for (int t = firstStep; t < firstStep + steps; ++t) {
     for (int p = 0; p < P; ++p) g[p] = NetLanes(0.0);
     const NetLanes error = blockError(job, w, g, z, a);
+    const double sigma = noiseScale(job.optimizer, t, job.steps);
+    if (sigma > 0.0) {
+      rng.normals(static_cast<uint32_t>(t), Stream::Dynamics, noise, P);
+      for (int p = 0; p < P; ++p) g[p] = m::fusedMulAdd(noise[p], sigma, g[p]);
+    }
     if (job.curveStride > 0 && t % job.curveStride == 0) {
       const int k = t / job.curveStride;
       for (int l = 0; l < kNetLanes && block * kNetLanes + l < job.count; ++l) {
@@ -208,7 +219,7 @@ FitResult fitCpu(const FitJob& job) {
     checkCancel(job);
     const int steps = std::min(slab, job.steps - t0);
     parallelFor(blocks, 1, job.threads, [&](int64_t begin, int64_t end) {
-      std::vector<NetLanes> scratch(P + 2 * s.hidden() * kPointTile);
+      std::vector<NetLanes> scratch(2 * P + 2 * s.hidden() * kPointTile);
       for (int64_t b = begin; b < end; ++b) {
         checkCancel(job);
         fitSteps(job, t0, steps, state.data() + b * 3 * P, scratch.data(), r.curves.data(), b);

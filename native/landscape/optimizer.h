@@ -14,7 +14,17 @@ struct OptimizerSpec {
   double momentum = 0.9;
   double rho = 0.95;
   double epsilon = 1e-7;
+  // Gradient noise: g + σ(t)·ξ with σ(t) = √(2·T(t)/rate), so plain gradient descent becomes the Euler–Maruyama
+  // step of Langevin dynamics at temperature T(t) = T₀·max(0, 1 − t/(anneal·steps)), annealed to zero.
+  double temperature = 0.0;
+  double anneal = 0.8;
 };
+
+SLOPPY_HD double noiseScale(const OptimizerSpec& o, int step, int steps) {
+  if (o.temperature <= 0.0) return 0.0;
+  const double t = o.temperature * (1.0 - step / (o.anneal * steps));
+  return t > 0.0 ? ::sqrt(2.0 * t / o.rate) : 0.0;
+}
 
 // s1, s2: the optimizer's two state slots per parameter (momentum uses s1 only), zero at the start.
 template <class T>

@@ -124,6 +124,8 @@ Napi::Value Fit(const Napi::CallbackInfo& info) {
   job->optimizer.momentum = getNumber(opt, "momentum", job->optimizer.momentum);
   job->optimizer.rho = getNumber(opt, "rho", job->optimizer.rho);
   job->optimizer.epsilon = getNumber(opt, "epsilon", job->optimizer.epsilon);
+  job->optimizer.temperature = getNumber(opt, "temperature", 0.0);
+  job->optimizer.anneal = getNumber(opt, "anneal", job->optimizer.anneal);
   job->steps = static_cast<int>(getNumber(args, "steps", job->steps));
   job->curveStride = static_cast<int>(getNumber(args, "curveStride", 0));
   job->seed = static_cast<uint64_t>(getNumber(args, "seed", 0));

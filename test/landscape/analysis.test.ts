@@ -3,6 +3,8 @@ import { eigh } from '../../lib/linalg';
 import { normals } from '../../lib/rng';
 import { basinOfMinimum, logisticFit } from '../../lib/landscape/basin';
 import { hessianSpectra } from '../../lib/landscape/curvature';
+import { fitNetworks } from '../../lib/landscape/fit';
+import { noisyTraining } from '../../lib/landscape/noise';
 import { networkLoss, networkOutputs } from '../../lib/landscape/network';
 import { analysePath } from '../../lib/landscape/path';
 import { symmetrize } from '../../lib/landscape/symmetrize';
@@ -101,5 +103,21 @@ describe('basin of the global minimum', () => {
     const wide = await basinOfMinimum(top, t.shape, t, { count: 16, steps: 300 });
     wide.returned.forEach((r, i) => expect(r).toBe(wide.finalLoss[i] < 1e-6));
     expect(wide.returned.filter(Boolean).length).toBeLessThan(16);
+  });
+});
+
+describe('noise in training', () => {
+  test('temperature 0 is the noiseless fit; each outcome is what its losses say', async () => {
+    const t = teacher();
+    const opts = { count: 8, steps: 300, seed: 4, optimizer: 'momentum' as const };
+    const r = await noisyTraining(t.shape, t, { ...opts, temperatures: [1e-4, 1e-3] });
+    expect(r.map((o) => o.temperature)).toEqual([0, 1e-4, 1e-3]);
+    expect(r[0].loss).toEqual((await fitNetworks(t.shape, t, opts)).loss);
+    for (const o of r) {
+      expect(o.pGlobal).toBe(Array.from(o.loss).filter((l) => l < 1e-6).length / 8);
+      expect(o.betterThanNoiseless).toBe(Array.from(o.loss).filter((l, i) => l < r[0].loss[i]).length / 8);
+      expect(o.quantiles[0]).toBeLessThanOrEqual(o.quantiles[1]);
+    }
+    expect(r[1].loss).not.toEqual(r[0].loss);
   });
 });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import { readNpy } from '../../lib/io/npy';
 import { eigh } from '../../lib/linalg';
-import { normals } from '../../lib/rng';
+import { normals, Stream } from '../../lib/rng';
 import { fitNetworks } from '../../lib/landscape/fit';
 import { parameterLayout } from '../../lib/landscape/layout';
 import { networkLoss, networkOutputs } from '../../lib/landscape/network';
@@ -238,6 +238,25 @@ describe('batched fitting', () => {
       const eg = 0.05 * g[k] * g[k];
       expect(adadelta[k]).toBeCloseTo(start[k] - (Math.sqrt(1e-7) / Math.sqrt(eg + 1e-7)) * g[k], 14);
     }
+  });
+
+  test('gradient noise: each step adds √(2T(t)/rate)·ξ with ξ Philox normals by (seed, fit, step), annealed to zero', async () => {
+    const opts = { count: 3, seed: 6, optimizer: 'momentum' as const, momentum: 0, rate: 0.01, firstFit: 4 };
+    const start = (await fitNetworks(t.shape, t, { ...opts, steps: 0 })).params as Float64Array;
+    const g0 = (await networkLoss(start, t.shape, t)).gradient as Float64Array;
+    // Two steps with anneal 0.5: T(0) = 0.3, T(1) = 0.3·(1 − 1/1) = 0, so only the first step is noisy.
+    const noisy = (await fitNetworks(t.shape, t, { ...opts, steps: 1, temperature: 0.3, anneal: 0.5 })).params as Float64Array;
+    const two = (await fitNetworks(t.shape, t, { ...opts, steps: 2, temperature: 0.3, anneal: 0.5 })).params as Float64Array;
+    const g1 = (await networkLoss(noisy, t.shape, t)).gradient as Float64Array;
+    const sigma = Math.sqrt((2 * 0.3) / 0.01);
+    for (let f = 0; f < 3; f++) {
+      const xi = normals(P, { seed: 6, set: 4 + f, step: 0, stream: Stream.Dynamics });
+      for (let k = 0; k < P; k++) {
+        expect(noisy[f * P + k]).toBeCloseTo(start[f * P + k] - 0.01 * (g0[f * P + k] + sigma * xi[k]), 12);
+        expect(two[f * P + k]).toBeCloseTo(noisy[f * P + k] - 0.01 * g1[f * P + k], 12);
+      }
+    }
+    await expect(fitNetworks(t.shape, t, { count: 1, temperature: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
   });
 
   test('fits are the same whatever the chunking, thread count and position in the ensemble', async () => {
