@@ -20,6 +20,7 @@ export type SloppyErrorCode =
   | 'ERR_SLURM_UNAVAILABLE'
   | 'ERR_SLURM'
   | 'ERR_TASK_FAILED'
+  | 'ERR_CALLBACK'
   | 'ABORT_ERR';
 
 /** An error raised by sloppy; `code` says what kind, `details` holds structured context where useful. */

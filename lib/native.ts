@@ -210,6 +210,37 @@ export interface NativeFitArgs extends NativeNetArgs {
   init?: Float64Array;
 }
 
+/** A built-in Langevin energy (see native/langevin/energies.h): kind 0 Müller–Brown, 1 curved double well, 2 quadratic, 3 network. */
+export interface NativeLangevinEnergy {
+  kind: 0 | 1 | 2 | 3;
+  dim: number;
+  mu?: Float64Array;
+  A?: Float64Array;
+  shape?: { layers: number; units: number; inputs: number; outputs: number };
+  activation?: 'relu' | 'softplus';
+  beta?: number;
+  x?: Float64Array;
+  y?: Float64Array;
+}
+
+/** What langevin.run takes (see native/langevin/langevin.h). */
+export interface NativeLangevinArgs extends NativeJobArgs {
+  energy: NativeLangevinEnergy;
+  start: Float64Array;
+  paths: number;
+  seed: number;
+  firstPath: number;
+  steps: number;
+  stride: number;
+  step: { bdt: number; btdt: number; var: number; noise: number };
+  diffusion?: { form: 0 | 1 | 2; a: number; c: number };
+  lower?: Float64Array;
+  upper?: Float64Array;
+  center?: Float64Array;
+  radius?: number;
+  device: 'cpu' | 'cuda';
+}
+
 export interface NativeBinding {
   CancelToken: new () => NativeCancelToken;
   Flow: new (args: NativeFlowArgs) => NativeFlow;
@@ -244,6 +275,16 @@ export interface NativeBinding {
     eigenvalues(matrix: Float64Array, n: number): { re: Float64Array; im: Float64Array };
     eigh(matrix: Float64Array, n: number, vectors: boolean): { values: Float64Array; vectors?: Float64Array };
   };
+  langevin: {
+    run(args: NativeLangevinArgs): Promise<{ final: Float64Array; passage: Float64Array; energy: Float64Array; trajectory: Float64Array; recorded: number }>;
+    evaluate(args: { energy: NativeLangevinEnergy; points: Float64Array; count: number; hessian: boolean } & NativeJobArgs): Promise<{
+      energy: Float64Array;
+      gradient: Float64Array;
+      hessian?: Float64Array;
+    }>;
+    noise(seed: number, paths: Float64Array, step: number, dim: number): Float64Array;
+  };
+  spectra: import('./spectra/binding').NativeSpectra;
   rng: {
     philox(counter: number[], key: number[]): Uint32Array;
     normals(seed: number, set: number, trial: number, step: number, n: number, stream: number): Float64Array;

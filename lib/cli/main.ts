@@ -11,7 +11,9 @@ import { get, list } from '../models';
 import { FlagSpec, helpText, parseArgs } from './args';
 import { epiFlags, runEpi } from './epi';
 import { landscapeFlags, runLandscape } from './landscape';
+import { robustnessFlags, runRobustness } from './robustness';
 import { runSimulate, simulateFlags } from './simulate';
+import { runSpectrum, spectrumFlags } from './spectrum';
 import { stgDemo } from './stg-demo';
 import { runSweepCommand, sweepFlags } from './sweep';
 import { runTaskCommand, taskFlags } from './task';
@@ -36,6 +38,11 @@ Usage:
   sloppy sweep plan|run|status|collect <desc.json|folder> [flags]
                                  a resumable sweep of tasks (EPI over models, properties, seeds) on a local
                                  worker pool or a Slurm array; status per task; merged results and report.html
+  sloppy robustness <model> [flags]
+                                 how far the published property survives parameter pushes, against the
+                                 curvature spectrum, and springs-back return times: .npy files, report.html
+  sloppy spectrum <system>       Hessian spectrum of receptor | gapgene | stg | linearnet: eigenvalues .npy,
+                                 report.html with the seed's figure
   sloppy task <folder> [index]   one task of a sweep (index from SLURM_ARRAY_TASK_ID when omitted)
   sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options
   sloppy backends                the compute backends of this build and machine
@@ -54,6 +61,9 @@ ${helpText(landscapeFlags)}
 
 sweep flags:
 ${helpText(sweepFlags)}
+
+robustness flags:
+${helpText(robustnessFlags)}
 
 task flags:
 ${helpText(taskFlags)}
@@ -99,6 +109,16 @@ async function main(argv: string[]): Promise<void> {
       const args = parseArgs(rest, sweepFlags);
       if (args.flags.help) return log(USAGE);
       return runSweepCommand(args, log);
+    }
+    case 'robustness': {
+      const args = parseArgs(rest, robustnessFlags);
+      if (args.flags.help) return log(USAGE);
+      return runRobustness(args, log);
+    }
+    case 'spectrum': {
+      const args = parseArgs(rest, spectrumFlags);
+      if (args.flags.help) return log(USAGE);
+      return runSpectrum(args, log);
     }
     case 'task': {
       const args = parseArgs(rest, taskFlags);

@@ -85,10 +85,17 @@ struct Stg {
   SLOPPY_HD static void step(const double* opt, const T* z, T* x, int n, const Rng& rng) {
     typename Rng::Real xi[kNeurons];
     rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, xi, kNeurons);
+    stepWith(opt, T(z[0] * 1e-9), T(z[1] * 1e-9), BuiltinChannels{}, x, xi);
+  }
+
+  // One Euler step with the couplings g_el, g_synA (S) given and neuron k's maximal conductances from
+  // table(k) (members gCa, gK, gH in S): step() passes the published ones; the channel-sensitivity analysis
+  // (native/spectra/stg_channels) makes them variables.
+  template <class T, class Table, class Xi>
+  SLOPPY_HD static void stepWith(const double* opt, const T& gEl, const T& gSynA, const Table& table, T* x,
+                                 const Xi* xi) {
     const double dt = opt[kDt];
     const double noise = opt[kSigmaI] * dt / kC;
-    const T gEl = z[0] * 1e-9;
-    const T gSynA = z[1] * 1e-9;
     const double gSynB = opt[kGSynB] * 1e-9;
 
     T v[kNeurons], s[kNeurons];
@@ -104,7 +111,7 @@ struct Stg {
     coupling[kS2] = gEl * (v[kS2] - v[kHub]) + gSynB * s[kS1] * (v[kS2] - kVSyn);
 
     for (int k = 0; k < kNeurons; ++k) {
-      const Channels c = channels(k);
+      const auto c = table(k);
       const T u = v[k];
       const T gateN = x[kNeurons + k];
       const T gateH = x[2 * kNeurons + k];
@@ -239,7 +246,7 @@ struct Stg {
     for (int s = 0; s < kStats; ++s) stats[s] = moment[neuronOfStat[s]] / weight[neuronOfStat[s]];
   }
 
- private:
+  // The published maximal conductances of neuron k (Gutierrez et al. 2013, as in EPI).
   struct Channels {
     double gCa, gK, gH;  // S
   };
@@ -248,7 +255,11 @@ struct Stg {
     if (k < kHub) return Channels{1.9e-8, 3.9e-8, 2.5e-8};
     return Channels{8.5e-9, 1.5e-8, 1.0e-8};
   }
+  struct BuiltinChannels {
+    SLOPPY_HD Channels operator()(int k) const { return channels(k); }
+  };
 
+ private:
   SLOPPY_HD static int samplesKept(const double* opt) {
     const int kept = steps(opt) + 1 - intOption(opt[kDrop]);
     return kept > 0 ? kept : 0;

@@ -18,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initLinalg(env, exports);
   initRng(env, exports);
   initSde(env, exports);
+  initSpectra(env, exports);
   return exports;
 }
 

@@ -11,5 +11,6 @@ void initLandscape(Napi::Env env, Napi::Object exports);
 void initLinalg(Napi::Env env, Napi::Object exports);
 void initRng(Napi::Env env, Napi::Object exports);
 void initSde(Napi::Env env, Napi::Object exports);
+void initSpectra(Napi::Env env, Napi::Object exports);
 
 }  // namespace sloppy

@@ -1,0 +1,144 @@
+/**
+ * "Springs back": push a circuit's state off its attractor by a given amount along given state directions,
+ * simulate, and measure how long the trial-mean state takes to come back within a tolerance of the attractor
+ * for good (the last time it is farther away, interpolated between samples in log distance, which is exact
+ * for an exponential approach).
+ * @packageDocumentation
+ */
+import { Device } from '../backends';
+import { SloppyError } from '../errors';
+import { describeWith, get, optionVector } from '../models';
+import { simulate } from '../sde';
+import { integer, knownKeys } from '../validate';
+import { statePush } from './attractors';
+import { positiveTolerance } from './performance-target';
+import { unitVector } from './vectors';
+
+/** Options of {@link springsBack}. */
+export interface SpringsBackOptions {
+  /** Model parameters; default the model's representative values. */
+  z?: ArrayLike<number>;
+  /** Unit-normalised state-space directions of the push; default each state axis. */
+  directions?: ArrayLike<number>[];
+  /** Sizes of the push (state units); each must be positive. Default [1]. */
+  amounts?: number[];
+  /** Distance to the attractor that counts as back. */
+  tolerance: number;
+  /** Trials averaged into the mean path; default 1 (exact for noise-free dynamics). */
+  trials?: number;
+  seed?: number;
+  /** Model options; `dt` and `steps` set the horizon. The state options are set by the push. */
+  options?: Record<string, number>;
+  /** Record every `stride` steps. Default 1. */
+  stride?: number;
+  device?: Device;
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+/** One push and its return. */
+export interface Return {
+  /** Index into the directions. */
+  direction: number;
+  amount: number;
+  /** Time (model units) after which the mean state stays within the tolerance; Infinity when not by the horizon. */
+  returnTime: number;
+  returned: boolean;
+  /** ln(amount / tolerance) / returnTime: the effective exponential rate of return (0 when not returned). */
+  rate: number;
+}
+
+/** The outcome of {@link springsBack}. */
+export interface SpringsBackResult {
+  model: string;
+  z: Float64Array;
+  stateNames: string[];
+  attractor: Float64Array;
+  attractorDescription: string;
+  directions: Float64Array[];
+  tolerance: number;
+  trials: number;
+  /** Time between recorded samples. */
+  sampleInterval: number;
+  /** Simulated time. */
+  horizon: number;
+  returns: Return[];
+  /** returns.length × recorded: distance of the trial-mean state to the attractor at each sample. */
+  distances: Float64Array;
+  recorded: number;
+}
+
+const KNOWN = ['z', 'directions', 'amounts', 'tolerance', 'trials', 'seed', 'options', 'stride', 'device', 'threads', 'signal'];
+
+/** The return time of a distance series, sampled every `dt`: see the module's description. */
+export function returnTime(d: ArrayLike<number>, tolerance: number, dt: number): number {
+  let last = -1;
+  for (let k = 0; k < d.length; ++k) if (!(d[k] <= tolerance)) last = k;
+  if (last < 0) return 0;
+  if (last === d.length - 1) return Infinity;
+  const [a, b] = [d[last], d[last + 1]];
+  const fraction = b > 0 ? Math.log(a / tolerance) / Math.log(a / b) : (a - tolerance) / (a - b);
+  return (last + fraction) * dt;
+}
+
+/**
+ * Pushes the state of `model` at parameters `z` off its attractor and times its return.
+ * @throws SloppyError ERR_UNKNOWN_MODEL; ERR_INVALID_ARG_VALUE for a model whose state cannot be set, a
+ *   direction of the wrong length or zero, a non-positive amount or tolerance.
+ */
+export async function springsBack(model: string, opts: SpringsBackOptions): Promise<SpringsBackResult> {
+  const descriptor = get(model);
+  if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options with a tolerance are required');
+  knownKeys(opts, KNOWN, 'springsBack option');
+  const push = statePush(model);
+  const tolerance = positiveTolerance(opts.tolerance);
+  const info = describeWith(model, optionVector(descriptor, opts.options));
+  const S = info.state.length;
+  const z = Float64Array.from(opts.z ?? info.params.map((p) => p.value));
+  const directions = (opts.directions ?? info.state.map((_, i) => Array.from({ length: S }, (_, j) => (i === j ? 1 : 0)))).map(
+    (d, k) => unitVector(d, S, `state direction ${k}`),
+  );
+  if (directions.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'directions is empty');
+  const amounts = opts.amounts ?? [1];
+  if (!Array.isArray(amounts) || amounts.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'amounts must be a non-empty array');
+  amounts.forEach((a, k) => positiveTolerance(a, `amounts[${k}]`));
+  const trials = integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
+  const stride = integer(opts.stride ?? 1, 'stride', 1);
+  const attractor = push.attractor(z);
+
+  const cases = directions.flatMap((_, d) => amounts.map((amount) => ({ direction: d, amount })));
+  const runs = await Promise.all(
+    cases.map(({ direction, amount }) => {
+      const start = Object.fromEntries(push.stateOptions.map((name, i) => [name, attractor[i] + amount * directions[direction][i]]));
+      return simulate(model, [z], {
+        trials, seed: opts.seed ?? 0, options: { ...(opts.options ?? {}), ...start }, trajectories: { stride },
+        device: opts.device, threads: opts.threads, signal: opts.signal,
+      });
+    }),
+  );
+  const recorded = runs[0].shape.recorded;
+  const dt = runs[0].sampleInterval!;
+  const distances = new Float64Array(cases.length * recorded);
+  const returns = cases.map((c, n) => {
+    const traj = runs[n].trajectories!;
+    const d = distances.subarray(n * recorded, (n + 1) * recorded);
+    for (let k = 0; k < recorded; ++k) {
+      let s2 = 0;
+      for (let i = 0; i < S; ++i) {
+        let mean = 0;
+        for (let tr = 0; tr < trials; ++tr) mean += traj[(tr * recorded + k) * S + i];
+        s2 += (mean / trials - attractor[i]) ** 2;
+      }
+      d[k] = Math.sqrt(s2);
+    }
+    const t = returnTime(d, tolerance, dt);
+    return {
+      ...c, returnTime: t, returned: Number.isFinite(t),
+      rate: Number.isFinite(t) && t > 0 ? Math.log(c.amount / tolerance) / t : 0,
+    };
+  });
+  return {
+    model, z, stateNames: info.state, attractor, attractorDescription: push.description, directions, tolerance, trials,
+    sampleInterval: dt, horizon: (recorded - 1) * dt, returns, distances, recorded,
+  };
+}

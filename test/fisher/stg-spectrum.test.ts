@@ -1,0 +1,27 @@
+import { stgChannelDefaults, stgChannelPerformance, stiffness } from '../../lib/spectra';
+import { maxRelativeError } from './fd';
+
+describe('STG channel densities (Box 3)', () => {
+  const theta = stgChannelDefaults();
+
+  test('gradient and Hessian against finite differences, away from the optimum', async () => {
+    const base = await stgChannelPerformance(theta, { hessian: false });
+    const x = Float64Array.from(theta, (v, i) => v * (1 + 0.03 * Math.sin(i + 1)));
+    const opts = { target: base.target };
+    const d = await stgChannelPerformance(x, opts);
+    const step = (i: number) => 1e-5 * theta[i];
+    const f = async (p: Float64Array) => [(await stgChannelPerformance(p, { ...opts, hessian: false })).value];
+    expect(await maxRelativeError(d.gradient, x, f, step)).toBeLessThan(1e-4);
+    const g = async (p: Float64Array) => (await stgChannelPerformance(p, { ...opts, hessian: false })).gradient;
+    expect(await maxRelativeError(d.hessian!, x, g, step)).toBeLessThan(1e-3);
+  });
+
+  test('at the optimum the Hessian is −2∇ω∇ωᵀ/ω*²: rank one', async () => {
+    const d = await stgChannelPerformance(theta);
+    expect(Math.abs(d.value)).toBeLessThan(1e-20);
+    const s = stiffness(d.hessian!, theta.length);
+    const norm2 = d.frequencyGradient.reduce((a, v) => a + v * v, 0);
+    expect(s[0]).toBeCloseTo((2 * norm2) / d.target ** 2, 12);
+    expect(Math.abs(s[1])).toBeLessThan(1e-10 * s[0]);
+  });
+});
