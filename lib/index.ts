@@ -18,6 +18,8 @@ export * as linalg from './linalg';
 export * as models from './models';
 export type { ModelDescriptor, ModelName, OptionDescriptor, ParamDescriptor } from './models';
 export { normals, philox, Stream } from './rng';
+export * as robustness from './robustness';
 export { simulate, statistics } from './sde';
 export type { NonFiniteReport, SimulateOptions, SimulationResult, SimulationShape } from './sde';
+export * as spectra from './spectra';
 export * as sweep from './sweep';
