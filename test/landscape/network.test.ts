@@ -47,6 +47,18 @@ function randomNetwork(seed: number, sigma = 0.8): Float64Array {
   return z.map((v) => v * sigma);
 }
 
+/** 2P networks: w + h·e_p and w − h·e_p for every parameter p, back to back. */
+function centralShifts(w: Float64Array, h: number): Float64Array {
+  const shifted = new Float64Array(2 * P * P);
+  for (let p = 0; p < P; p++) {
+    shifted.set(w, 2 * p * P);
+    shifted.set(w, (2 * p + 1) * P);
+    shifted[2 * p * P + p] += h;
+    shifted[(2 * p + 1) * P + p] -= h;
+  }
+  return shifted;
+}
+
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
@@ -73,13 +85,7 @@ describe('network loss, gradient and Hessian', () => {
       const w = randomNetwork(3);
       const r = await networkLoss(w, SHAPE, data, opts);
       const h = 1e-6;
-      const shifted = new Float64Array(2 * P * P);
-      for (let p = 0; p < P; p++) {
-        shifted.set(w, 2 * p * P);
-        shifted.set(w, (2 * p + 1) * P);
-        shifted[2 * p * P + p] += h;
-        shifted[(2 * p + 1) * P + p] -= h;
-      }
+      const shifted = centralShifts(w, h);
       const fd = await networkLoss(shifted, SHAPE, data, { ...opts, gradient: false });
       const g = r.gradient as Float64Array;
       const scale = maxAbs(g);
@@ -95,13 +101,7 @@ describe('network loss, gradient and Hessian', () => {
       const r = await networkLoss(w, SHAPE, data, { ...opts, hessian: true });
       const H = r.hessian as Float64Array;
       const h = 1e-5;
-      const shifted = new Float64Array(2 * P * P);
-      for (let p = 0; p < P; p++) {
-        shifted.set(w, 2 * p * P);
-        shifted.set(w, (2 * p + 1) * P);
-        shifted[2 * p * P + p] += h;
-        shifted[(2 * p + 1) * P + p] -= h;
-      }
+      const shifted = centralShifts(w, h);
       const g = (await networkLoss(shifted, SHAPE, data, opts)).gradient as Float64Array;
       const scale = maxAbs(H);
       let worst = 0;
