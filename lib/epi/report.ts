@@ -38,6 +38,7 @@ import {
   vRule,
 } from '../io/plots';
 import { escapeXml, finiteRange, PALETTE, Range } from '../io/svg';
+import { styleElement } from '../io/html';
 
 /** A parameter of the model: its name and unit for labels, its bounds for the pair plot's axes. */
 export interface ReportParam {
@@ -555,16 +556,9 @@ function epochTable(input: ReportInput): string {
 }
 
 const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }
-h1 { margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin: 1.4em 0 0.5em; }
-table { border-collapse: collapse; font-size: 0.9em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: left; font-variant-numeric: tabular-nums; }
-thead th { border-bottom: 2px solid #888; }
 tr.selected { background: #fff3c4; font-weight: bold; }
 .summary { display: flex; flex-wrap: wrap; gap: 2.5em; }
 .yes { color: #007a3d; font-weight: bold; } .no { color: #b00020; font-weight: bold; }
-figure { margin: 0.5em 0 1.5em; } figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; }
 .swatch { display: inline-block; width: 1.2em; height: 0.3em; vertical-align: middle; margin: 0 0.3em; }
 `;
 
@@ -579,7 +573,7 @@ export function renderReport(input: ReportInput, options: ReportOptions = {}): s
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><title>${escapeXml(input.title)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><title>${escapeXml(input.title)}</title>${styleElement(STYLE)}</head>`,
     '<body>',
     headerSection(input, n),
     `<section><h2>Samples</h2>${pairPlot(input, n, options)}</section>`,

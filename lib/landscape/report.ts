@@ -12,15 +12,8 @@ import { formatNumber } from '../io/plots';
 import { escapeXml, PALETTE } from '../io/svg';
 import { Curvature } from './curvature';
 import { LandscapeStudy } from './study';
+import { styleElement } from '../io/html';
 
-const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }
-h1 { margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin: 1.4em 0 0.5em; }
-table { border-collapse: collapse; font-size: 0.9em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: left; font-variant-numeric: tabular-nums; }
-figure { margin: 0.5em 0 1.5em; } figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; }
-`;
 
 function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${escapeXml(caption)}</figcaption></figure>`;
@@ -132,7 +125,7 @@ export function renderLandscapeReport(s: LandscapeStudy): string {
   }).join('')}</section>`);
   return [
     '<!DOCTYPE html>', '<html lang="en">',
-    `<head><meta charset="utf-8"><title>sloppy landscape study</title><style>${STYLE}</style></head>`, '<body>',
+    `<head><meta charset="utf-8"><title>sloppy landscape study</title>${styleElement()}</head>`, '<body>',
     `<h1>Energy landscape of a ${t.shape.layers} × ${t.shape.units} ReLU network</h1>`,
     `<p>${s.settings.fits} fits per optimizer, ${s.settings.steps} steps each; teacher with ${t.x.length} training points.</p>`,
     ...sections, '</body>', '</html>', '',

@@ -11,6 +11,7 @@ import { Box, coord, formatNumber, line, linePath, Panel, scatter, svgOpen, text
 import { escapeXml, PALETTE, Range } from '../io/svg';
 import type { DirectionProfile, RayResult, RobustnessProfile } from './profile';
 import type { SpringsBackResult } from './springs';
+import { styleElement } from '../io/html';
 
 /** What the report shows. */
 export interface RobustnessReportInput {
@@ -24,14 +25,6 @@ export interface RobustnessReportInput {
   settings: Record<string, string | number | boolean>;
 }
 
-const STYLE = `
-body { font-family: sans-serif; max-width: 1100px; margin: 1.5em auto; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1.5em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: left; font-variant-numeric: tabular-nums; }
-thead th { border-bottom: 2px solid #888; }
-figure { margin: 0.5em 0 1.5em; } figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; }
-`;
 
 function table(head: string[], rows: string[][]): string {
   const th = head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
@@ -189,7 +182,7 @@ export function renderRobustnessReport(input: RobustnessReportInput): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><title>${escapeXml(input.title)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><title>${escapeXml(input.title)}</title>${styleElement()}</head>`,
     '<body>',
     `<h1>${escapeXml(input.title)}</h1>`,
     `<section><h2>Base point and criterion</h2>${head}${prop}${settings}</section>`,

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { escapeXml, renderLinePlot } from '../io/svg';
+import { styleElement } from '../io/html';
 
 /** A named spectrum (eigenvalues of −∂²F, descending). */
 export interface NamedSpectrum {
@@ -34,9 +35,7 @@ export interface SpectrumReport {
   notes: string[];
 }
 
-const STYLE = `body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; line-height: 1.4; }
-figure { margin: 0.5em 0 1.5em; } figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; } li { margin: 0.2em 0; }`;
+const STYLE = 'li { margin: 0.2em 0; }';
 
 /** Rank plot and log-density data of the spectra: log₁₀ λ of the positive eigenvalues, 40 bins. */
 function densityFigure(spectra: NamedSpectrum[]): ReportFigure {
@@ -88,7 +87,7 @@ export function renderSpectrumReport(report: SpectrumReport): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><title>${escapeXml(report.title)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><title>${escapeXml(report.title)}</title>${styleElement(STYLE)}</head>`,
     `<body><h1>${escapeXml(report.title)}</h1>`,
     `<section><h2>Measured</h2><ul>${report.notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul></section>`,
     `<section><h2>The seed's figure</h2>${report.figures.map(figure).join('\n')}</section>`,

@@ -9,17 +9,12 @@ import { escapeXml, PALETTE } from '../io/svg';
 import { writeAtomic } from './files';
 import { sloppyVersion } from './folder';
 import { SweepStatus, TaskStatus } from './status';
+import { styleElement } from '../io/html';
 
 const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
-h1 { margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin: 1.4em 0 0.5em; }
-table { border-collapse: collapse; font-size: 0.85em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; text-align: left; font-variant-numeric: tabular-nums; vertical-align: top; }
-thead th { border-bottom: 2px solid #888; }
 .done { color: #007a3d; } .failed { color: #b00020; font-weight: bold; } .running { color: #0072B2; } .pending { color: #777; }
 pre { font-size: 0.8em; background: #f6f6f6; padding: 0.4em; margin: 0.2em 0; white-space: pre-wrap; }
 code { font-size: 0.9em; }
-figure svg { max-width: 100%; height: auto; } figcaption { font-size: 0.85em; color: #555; }
 `;
 
 const ROWS_DRAWN = 400;
@@ -89,7 +84,7 @@ export function renderSweepReport(status: SweepStatus, results: string[]): strin
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><title>sweep ${escapeXml(plan.name)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><title>sweep ${escapeXml(plan.name)}</title>${styleElement(STYLE)}</head>`,
     '<body>',
     `<h1>Sweep ${escapeXml(plan.name)}</h1>`,
     `<p>${plan.tasks.length} tasks: <span class="done">${c.done} done</span>, <span class="running">${c.running} running</span>, ` +
