@@ -241,6 +241,45 @@ export interface NativeLangevinArgs extends NativeJobArgs {
   device: 'cpu' | 'cuda';
 }
 
+/** The Fisher classifier's network: layer sizes (d_in, h…, C) and hidden activation. */
+export interface NativeClassifierNet {
+  sizes: Float64Array;
+  activation: 'relu' | 'tanh' | 'softplus';
+}
+
+/** A network, its flat parameters and inputs x (n × d_in, row-major). */
+export interface NativeClassifierData extends NativeClassifierNet {
+  params: Float64Array;
+  x: Float64Array;
+  threads: number;
+  token?: NativeCancelToken;
+  onProgress?: (fraction: number) => void;
+}
+
+/** Training arguments; `batch` 0 is full batch, `checkpoints` ascending step counts. */
+export interface NativeClassifierTrainArgs extends NativeClassifierData {
+  labels: Int32Array;
+  adam: boolean;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  batch: number;
+  steps: number;
+  stopWhenPerfect: boolean;
+  seed: number;
+  checkpoints: Float64Array;
+}
+
+/** `history` rows (step, loss, accuracy); `checkpointParams` one parameter vector per reached checkpoint. */
+export interface NativeClassifierTrainResult {
+  params: Float64Array;
+  steps: number;
+  history: Float64Array;
+  checkpointSteps: Float64Array;
+  checkpointParams: Float64Array;
+}
+
 export interface NativeBinding {
   CancelToken: new () => NativeCancelToken;
   Flow: new (args: NativeFlowArgs) => NativeFlow;
@@ -261,6 +300,14 @@ export interface NativeBinding {
       token?: NativeCancelToken;
       onProgress?: (fraction: number) => void;
     }): Promise<Float64Array>;
+    classifierInit(args: NativeClassifierNet & { seed: number }): Float64Array;
+    classifierTrain(args: NativeClassifierTrainArgs): Promise<NativeClassifierTrainResult>;
+    classifierEvaluate(args: NativeClassifierData & { labels: Int32Array }): Promise<{
+      loss: number;
+      accuracy: number;
+      prob: Float64Array;
+    }>;
+    classifierScores(args: NativeClassifierData & { f32: boolean }): Promise<Float32Array | Float64Array>;
   };
   landscape: {
     evaluate(args: NativeNetArgs & { params: Float64Array; gradient: boolean; hessian: boolean }): Promise<{

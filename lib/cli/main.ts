@@ -12,6 +12,7 @@ import { FlagSpec, helpText, parseArgs } from './args';
 import { epiFlags, runEpi } from './epi';
 import { landscapeFlags, runLandscape } from './landscape';
 import { robustnessFlags, runRobustness } from './robustness';
+import { noiseFlags, runNoise } from './noise';
 import { runSimulate, simulateFlags } from './simulate';
 import { runSpectrum, spectrumFlags } from './spectrum';
 import { stgDemo } from './stg-demo';
@@ -33,6 +34,8 @@ Usage:
                                  a run folder with the distribution, samples.npy, history.csv, report.html
   sloppy demo stg [flags]        the STG circuit: each neuron's rhythm frequency, voltages plotted to SVG
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
+  sloppy noise saddle [flags]    Müller–Brown saddle escape times against temperature beside Kramers–Langer:
+                                 .npy files, summary.json, report.html
   sloppy landscape [flags]       the energy-landscape study of a 5 × 5 ReLU network: fits, symmetrized minima,
                                  NEB paths, Hessian spectra, basin; .npy files and report.html
   sloppy sweep plan|run|status|collect <desc.json|folder> [flags]
@@ -49,6 +52,9 @@ Usage:
 
 demo stg flags:
 ${helpText(demoFlags)}
+
+noise flags:
+${helpText(noiseFlags)}
 
 simulate flags:
 ${helpText(simulateFlags)}
@@ -99,6 +105,11 @@ async function main(argv: string[]): Promise<void> {
       const args = parseArgs(rest, landscapeFlags);
       if (args.flags.help) return log(USAGE);
       return runLandscape(args, log);
+    }
+    case 'noise': {
+      const args = parseArgs(rest, noiseFlags);
+      if (args.flags.help) return log(USAGE);
+      return runNoise(args, log);
     }
     case 'simulate': {
       const args = parseArgs(rest, simulateFlags);

@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initFisher(env, exports);
   initFlow(env, exports);
   initLandscape(env, exports);
+  initLangevin(env, exports);
   initLinalg(env, exports);
   initRng(env, exports);
   initSde(env, exports);

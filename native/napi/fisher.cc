@@ -1,5 +1,6 @@
 // Bindings for Gram products: fisher.gram({ a, rows, cols, scale, transposed, f32Accumulate, threads, device,
 // token, onProgress }) → Promise<Float64Array> (the full symmetric product).
+// The classifier's calls (fisher.classifier*) live in fisher_classifier.cc.
 #include <memory>
 
 #include "../core/errors.h"
@@ -7,6 +8,7 @@
 #include "async_job.h"
 #include "bindings.h"
 #include "convert.h"
+#include "fisher_classifier.h"
 
 namespace sloppy {
 namespace {
@@ -63,6 +65,7 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
 void initFisher(Napi::Env env, Napi::Object exports) {
   Napi::Object fisher = Napi::Object::New(env);
   fisher.Set("gram", Napi::Function::New<Gram>(env, "gram"));
+  addClassifierBindings(env, fisher);
   exports.Set("fisher", fisher);
 }
 
