@@ -14,6 +14,12 @@ export { Flow, flowSpec } from './flow/flow';
 export type { FlowOptions, FlowSpec } from './flow/flow';
 export type { FisherSpectrum, GramOptions, GramResult } from './fisher';
 export * as landscape from './landscape';
+export {
+  classifyStationary, curvedDoubleWellEnergy, energyAt, escapeTimes, findSaddle, hessianAt, kramersLanger, langevin,
+  locateStationary, logDensityEnergy, mullerBrownEnergy, networkLossEnergy, quadraticEnergy, strictSaddleTest,
+} from './langevin';
+export type { EscapeResult, KramersLanger, LangevinOptions, LangevinResult, StationaryPoint } from './langevin';
+export { saddleStudy } from './langevin/saddle-study';
 export * as linalg from './linalg';
 export * as models from './models';
 export type { ModelDescriptor, ModelName, OptionDescriptor, ParamDescriptor } from './models';

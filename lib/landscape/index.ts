@@ -20,6 +20,8 @@ export { neb } from './neb';
 export type { DenseProfile, NebBand, NebBandInput, NebEndpoints, NebInput, NebOptions, NebPath, NebProgress, NebResult } from './neb';
 export { networkEnergy, networkLoss, networkOutputs } from './network';
 export type { ActivationName, DataSet, LossOptions, LossResult, NetworkOptions, OutputsResult } from './network';
+export { noisyTraining } from './noise';
+export type { NoisyTrainingOptions, TemperatureOutcome } from './noise';
 export { analysePath } from './path';
 export type { PathAnalysis } from './path';
 export { renderLandscapeReport, writeLandscapeReport } from './report';
