@@ -24,6 +24,14 @@ Napi::Error codedError(Napi::Env env, const std::string& code, const std::string
   return e;
 }
 
+bool wantsCuda(Napi::Env env, const Napi::Object& args) {
+  const bool cuda = args.Get("device").ToString().Utf8Value() == "cuda";
+#ifndef SLOPPY_HAVE_CUDA
+  if (cuda) throw codedError(env, "ERR_CUDA_UNAVAILABLE", "this build has no CUDA backend");
+#endif
+  return cuda;
+}
+
 double getNumber(const Napi::Object& obj, const char* key, double fallback) {
   const Napi::Value v = obj.Get(key);
   if (v.IsUndefined()) return fallback;

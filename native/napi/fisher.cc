@@ -39,10 +39,7 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
   auto input = std::make_shared<Napi::Reference<Napi::Value>>(Napi::Persistent(a));
   job->a = a.As<Napi::TypedArray>().ArrayBuffer().Data();
   job->a = static_cast<const char*>(job->a) + a.As<Napi::TypedArray>().ByteOffset();
-  const bool cuda = args.Get("device").ToString().Utf8Value() == "cuda";
-#ifndef SLOPPY_HAVE_CUDA
-  if (cuda) throw codedError(env, "ERR_CUDA_UNAVAILABLE", "this build has no CUDA backend");
-#endif
+  const bool cuda = wantsCuda(env, args);
   auto result = std::make_shared<std::vector<double>>();
   JobRun run = [job, result, cuda](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
     job->cancelled = cancelled;

@@ -13,14 +13,6 @@
 namespace sloppy {
 namespace {
 
-bool wantsCuda(Napi::Env env, const Napi::Object& args) {
-  const bool cuda = args.Get("device").ToString().Utf8Value() == "cuda";
-#ifndef SLOPPY_HAVE_CUDA
-  if (cuda) throw codedError(env, "ERR_CUDA_UNAVAILABLE", "this build has no CUDA backend");
-#endif
-  return cuda;
-}
-
 // The fields every job shares. Shapes and lengths were validated in TypeScript; this guards memory safety.
 void readBase(Napi::Env env, const Napi::Object& args, NetJobBase& job) {
   const Napi::Object shape = args.Get("shape").As<Napi::Object>();

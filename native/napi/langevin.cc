@@ -62,14 +62,6 @@ void readEnergy(Napi::Env env, const Napi::Object& args, Job& job) {
   job.bind();
 }
 
-bool wantsCuda(Napi::Env env, const Napi::Object& args) {
-  const bool cuda = args.Get("device").ToString().Utf8Value() == "cuda";
-#ifndef SLOPPY_HAVE_CUDA
-  if (cuda) throw codedError(env, "ERR_CUDA_UNAVAILABLE", "this build has no CUDA backend");
-#endif
-  return cuda;
-}
-
 Napi::Value Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Object args = info[0].As<Napi::Object>();
