@@ -28,4 +28,5 @@ export * as robustness from './robustness';
 export { simulate, statistics } from './sde';
 export type { NonFiniteReport, SimulateOptions, SimulationResult, SimulationShape } from './sde';
 export * as spectra from './spectra';
+export * as synaptic from './synaptic';
 export * as sweep from './sweep';

@@ -332,6 +332,7 @@ export interface NativeBinding {
     noise(seed: number, paths: Float64Array, step: number, dim: number): Float64Array;
   };
   spectra: import('./spectra/binding').NativeSpectra;
+  synaptic: import('./synaptic/binding').NativeSynaptic;
   rng: {
     philox(counter: number[], key: number[]): Uint32Array;
     normals(seed: number, set: number, trial: number, step: number, n: number, stream: number): Float64Array;

@@ -13,6 +13,7 @@ import { epiFlags, runEpi } from './epi';
 import { landscapeFlags, runLandscape } from './landscape';
 import { robustnessFlags, runRobustness } from './robustness';
 import { noiseFlags, runNoise } from './noise';
+import { noiseSynapticFlags, runNoiseSynaptic } from './noise-synaptic';
 import { runSimulate, simulateFlags } from './simulate';
 import { runSpectrum, spectrumFlags } from './spectrum';
 import { stgDemo } from './stg-demo';
@@ -36,6 +37,8 @@ Usage:
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
   sloppy noise saddle [flags]    Müller–Brown saddle escape times against temperature beside Kramers–Langer:
                                  .npy files, summary.json, report.html
+  sloppy noise synaptic [flags]  synaptic sampling (seed 004): the three noise modes on paired runs, learning
+                                 curves and paired differences with CIs: .npy files, summary.json, report.html
   sloppy landscape [flags]       the energy-landscape study of a 5 × 5 ReLU network: fits, symmetrized minima,
                                  NEB paths, Hessian spectra, basin; .npy files and report.html
   sloppy sweep plan|run|status|collect <desc.json|folder> [flags]
@@ -55,6 +58,9 @@ ${helpText(demoFlags)}
 
 noise flags:
 ${helpText(noiseFlags)}
+
+noise synaptic flags:
+${helpText(noiseSynapticFlags)}
 
 simulate flags:
 ${helpText(simulateFlags)}
@@ -107,6 +113,11 @@ async function main(argv: string[]): Promise<void> {
       return runLandscape(args, log);
     }
     case 'noise': {
+      if (rest[0] === 'synaptic') {
+        const args = parseArgs(rest, noiseSynapticFlags);
+        if (args.flags.help) return log(USAGE);
+        return runNoiseSynaptic(args, log);
+      }
       const args = parseArgs(rest, noiseFlags);
       if (args.flags.help) return log(USAGE);
       return runNoise(args, log);

@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initRng(env, exports);
   initSde(env, exports);
   initSpectra(env, exports);
+  initSynaptic(env, exports);
   return exports;
 }
 

@@ -13,5 +13,6 @@ void initLinalg(Napi::Env env, Napi::Object exports);
 void initRng(Napi::Env env, Napi::Object exports);
 void initSde(Napi::Env env, Napi::Object exports);
 void initSpectra(Napi::Env env, Napi::Object exports);
+void initSynaptic(Napi::Env env, Napi::Object exports);
 
 }  // namespace sloppy
