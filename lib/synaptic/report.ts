@@ -12,6 +12,7 @@ import { escapeXml, renderLinePlot } from '../io/svg';
 import { NoiseComparison } from './compare';
 import { NoiseMode } from './options';
 import { MeanCi } from './stats';
+import { styleElement } from '../io/html';
 
 /** One model variant's comparison, with the label the report gives it. */
 export interface ReportVariant {
@@ -21,16 +22,7 @@ export interface ReportVariant {
 
 const MODE_NAMES: Record<NoiseMode, string> = { none: 'no noise', standard: 'standard √(2b)·dW', weight: 'Eq. 3, weight-dependent' };
 
-const STYLE = `
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }
-h1 { margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin: 1.6em 0 0.5em; }
-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: left; font-variant-numeric: tabular-nums; }
-thead th { border-bottom: 2px solid #888; }
-.yes { color: #007a3d; font-weight: bold; } .no { color: #b00020; font-weight: bold; }
-figure { margin: 0.5em 0 1.5em; } figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.85em; color: #555; }
-`;
+const STYLE = '.yes { color: #007a3d; font-weight: bold; } .no { color: #b00020; font-weight: bold; }';
 
 function pct(v: number): string {
   if (!Number.isFinite(v)) return '–';
@@ -111,7 +103,7 @@ export function renderNoiseReport(title: string, variants: ReportVariant[], note
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
-    `<head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${STYLE}</style></head>`,
+    `<head><meta charset="utf-8"><title>${escapeXml(title)}</title>${styleElement(STYLE)}</head>`,
     '<body>',
     `<h1>${escapeXml(title)}</h1>`,
     ...notes.map((n) => `<p>${escapeXml(n)}</p>`),
