@@ -13,6 +13,7 @@ import { epiFlags, runEpi } from './epi';
 import { landscapeFlags, runLandscape } from './landscape';
 import { robustnessFlags, runRobustness } from './robustness';
 import { noiseFlags, runNoise } from './noise';
+import { noiseLandscapeFlags, runNoiseLandscape } from './noise-landscape';
 import { noiseSynapticFlags, runNoiseSynaptic } from './noise-synaptic';
 import { runSimulate, simulateFlags } from './simulate';
 import { runSpectrum, spectrumFlags } from './spectrum';
@@ -37,6 +38,8 @@ Usage:
   sloppy simulate <model> [flags] statistics of a built-in model, written as CSV
   sloppy noise saddle [flags]    Müller–Brown saddle escape times against temperature beside Kramers–Langer:
                                  .npy files, summary.json, report.html
+  sloppy noise landscape [flags] the landscape networks fitted with annealed gradient noise at several
+                                 temperatures beside noiseless fits from the same starts: .npy, report.html
   sloppy noise synaptic [flags]  synaptic sampling (seed 004): the three noise modes on paired runs, learning
                                  curves and paired differences with CIs: .npy files, summary.json, report.html
   sloppy landscape [flags]       the energy-landscape study of a 5 × 5 ReLU network: fits, symmetrized minima,
@@ -58,6 +61,9 @@ ${helpText(demoFlags)}
 
 noise flags:
 ${helpText(noiseFlags)}
+
+noise landscape flags:
+${helpText(noiseLandscapeFlags)}
 
 noise synaptic flags:
 ${helpText(noiseSynapticFlags)}
@@ -113,6 +119,11 @@ async function main(argv: string[]): Promise<void> {
       return runLandscape(args, log);
     }
     case 'noise': {
+      if (rest[0] === 'landscape') {
+        const args = parseArgs(rest, noiseLandscapeFlags);
+        if (args.flags.help) return log(USAGE);
+        return runNoiseLandscape(args, log);
+      }
       if (rest[0] === 'synaptic') {
         const args = parseArgs(rest, noiseSynapticFlags);
         if (args.flags.help) return log(USAGE);
