@@ -64,7 +64,7 @@ Evaluation evaluateMlp(const Mlp& net, const double* params, const double* x, co
 // PyTorch's nn.Linear default: W and b uniform in ±1/√(fan-in), from a seeded 64-bit Mersenne Twister.
 std::vector<double> initMlp(const Mlp& net, uint64_t seed);
 
-struct TrainJob {
+struct ClassifierTrainJob {
   Mlp net;
   std::vector<double> params;  // initial parameters
   const double* x = nullptr;   // n × d_in, row-major
@@ -83,7 +83,7 @@ struct TrainJob {
   std::function<void(double)> progress;
 };
 
-struct TrainResult {
+struct ClassifierTrainResult {
   std::vector<double> params;
   int64_t steps = 0;
   std::vector<double> history;  // rows (step, loss, accuracy) on the whole training set
@@ -91,7 +91,7 @@ struct TrainResult {
   std::vector<double> checkpointParams;  // one parameter vector per reached checkpoint
 };
 
-TrainResult trainMlp(const TrainJob& job);
+ClassifierTrainResult trainMlp(const ClassifierTrainJob& job);
 
 struct ScoreJob {
   Mlp net;

@@ -18,7 +18,7 @@ constexpr int64_t kBlock = 256;
 
 // The batch's mean-loss gradient, summed block by block in a fixed order so any thread count gives the
 // same bits.
-void batchGradient(const TrainJob& job, const std::vector<double>& params, const RowMatrix& x,
+void batchGradient(const ClassifierTrainJob& job, const std::vector<double>& params, const RowMatrix& x,
                    const std::vector<int32_t>& labels, std::vector<double>& grad) {
   const int64_t rows = x.rows(), k = job.net.paramCount();
   const int64_t blocks = (rows + kBlock - 1) / kBlock;
@@ -38,13 +38,13 @@ void batchGradient(const TrainJob& job, const std::vector<double>& params, const
 
 }  // namespace
 
-TrainResult trainMlp(const TrainJob& job) {
+ClassifierTrainResult trainMlp(const ClassifierTrainJob& job) {
   const Mlp& net = job.net;
   const int64_t k = net.paramCount(), d = net.sizes[0], n = job.n;
   const int64_t batch = job.batch > 0 ? std::min(job.batch, n) : n;
   // Accuracy is checked on the whole training set once per epoch, so full batch checks every step.
   const int64_t stepsPerEpoch = (n + batch - 1) / batch;
-  TrainResult r;
+  ClassifierTrainResult r;
   r.params = job.params;
   std::vector<double> grad(k), m(k, 0.0), v(k, 0.0);
   std::vector<int64_t> order(n);

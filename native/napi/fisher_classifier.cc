@@ -86,7 +86,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 Napi::Value Train(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Object args = info[0].As<Napi::Object>();
-  auto job = std::make_shared<TrainJob>();
+  auto job = std::make_shared<ClassifierTrainJob>();
   job->net = parseNet(args);
   job->params = parseParams(args, job->net);
   auto x = std::make_shared<std::vector<double>>(parseInputs(args, job->net, job->n));
@@ -104,7 +104,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
   job->seed = static_cast<uint64_t>(getNumber(args, "seed", 0));
   for (double s : toVector(args.Get("checkpoints"), "checkpoints")) job->checkpoints.push_back(static_cast<int64_t>(s));
   job->threads = threadsOf(args);
-  auto result = std::make_shared<TrainResult>();
+  auto result = std::make_shared<ClassifierTrainResult>();
   JobRun run = [job, x, labels, result](const std::atomic<bool>* cancelled,
                                         const std::function<void(double)>& progress) {
     job->cancelled = cancelled;
