@@ -13,7 +13,7 @@ const { setUp, finish, ROOT } = require('./lib/setup');
 const PYTHON = process.env.BENCH_PYTHON || 'python3';
 const args = {
   jax: !process.argv.includes('--no-jax'),
-  sizes: [1000, 10000, 100000],
+  sizes: (process.argv.find((a) => a.startsWith('--sizes=')) || '--sizes=1000,10000,100000').slice(8).split(',').map(Number),
   work: Number((process.argv.find((a) => a.startsWith('--work=')) || '--work=2e6').slice(7)),
   out: path.join(ROOT, 'bench', 'results', 'fit.json'),
 };
