@@ -310,6 +310,8 @@ export interface NativeBinding {
     classifierScores(args: NativeClassifierData & { f32: boolean }): Promise<Float32Array | Float64Array>;
   };
   landscape: {
+    /** The largest network the kernels take (their per-point scratch lives on the stack). */
+    limits: { layers: number; units: number; inputs: number; outputs: number };
     evaluate(args: NativeNetArgs & { params: Float64Array; gradient: boolean; hessian: boolean }): Promise<{
       loss: Float64Array;
       gradient?: Float64Array;

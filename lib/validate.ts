@@ -55,6 +55,26 @@ export function finiteNumber(value: unknown, what: string): number {
   return value;
 }
 
+/**
+ * Throws ERR_INVALID_ARG_VALUE naming the first NaN or infinity in `values`: by index, or with `rowSize` as
+ * (row, column) of a row-major matrix; `details` carries them.
+ */
+export function finiteArray(values: ArrayLike<number>, what: string, rowSize = 0): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    const where = rowSize > 0 ? { row: Math.floor(i / rowSize), column: i % rowSize } : { index: i };
+    const text = rowSize > 0 ? `row ${where.row}, column ${where.column}` : `index ${i}`;
+    throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} holds ${values[i]} at ${text}`, where);
+  }
+}
+
+/** A finite number > 0 (ERR_INVALID_ARG_VALUE otherwise). */
+export function positiveNumber(value: unknown, what: string): number {
+  const v = finiteNumber(value, what);
+  if (!(v > 0)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be positive; got ${v}`);
+  return v;
+}
+
 /** Rejects keys that an options object does not know, so a typo never silently falls back to a default. */
 export function knownKeys(obj: object, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(obj)) {

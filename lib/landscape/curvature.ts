@@ -8,7 +8,8 @@
 import { eigh } from '../linalg';
 import { finiteNumber } from '../validate';
 import { NetworkShapeSpec } from './layout';
-import { DataSet, networkCount, networkLoss, networkOutputs, NetworkOptions, prepareNetwork } from './network';
+import { parameterBatch } from './layout';
+import { DataSet, networkLoss, networkOutputs, NetworkOptions, prepareNetwork } from './network';
 
 /** Options of {@link hessianSpectra}. */
 export interface CurvatureOptions extends Pick<NetworkOptions, 'threads' | 'signal'> {
@@ -50,7 +51,7 @@ export async function hessianSpectra(
   const clearance = finiteNumber(opts.kinkClearance ?? 20, 'kinkClearance');
   const tolerance = finiteNumber(opts.lossTolerance ?? 1e-6, 'lossTolerance');
   const net = prepareNetwork(shape, data, { threads: opts.threads, signal: opts.signal, beta }, [], true);
-  const count = networkCount(params, net.parameters);
+  const count = parameterBatch(params, net.layout);
   const P = net.parameters;
   const control = { threads: opts.threads, signal: opts.signal };
   const { kinkMargin } = await networkOutputs(params, net.shape, data.x, control);

@@ -12,8 +12,8 @@ import { NpyWriter, writeNpy } from '../io/npy';
 import { runJob } from '../job';
 import { native } from '../native';
 import { finiteNumber, integer } from '../validate';
-import { NetworkShapeSpec } from './layout';
-import { DataSet, networkCount, NetworkOptions, prepareNetwork } from './network';
+import { NetworkShapeSpec, parameterBatch } from './layout';
+import { DataSet, NetworkOptions, prepareNetwork } from './network';
 
 /** Optimizer defaults: momentum at rate 0.01 and μ = 0.9 trains stably; Adadelta as Keras, ρ = 0.95, rate 1. */
 export const OPTIMIZER_DEFAULTS = {
@@ -112,9 +112,7 @@ export async function fitNetworks(shape: NetworkShapeSpec, data: DataSet, opts: 
   const firstFit = integer(opts.firstFit ?? 0, 'firstFit', 0, 2 ** 32 - count);
   const chunk = integer(opts.chunk ?? 10000, 'chunk', 1);
   const P = net.parameters;
-  if (opts.init !== undefined && networkCount(opts.init, P, 'init') !== count) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `init holds ${opts.init.length / P} networks; count is ${count}`);
-  }
+  if (opts.init !== undefined) parameterBatch(opts.init, net.layout, count, 'init');
   const curvePoints = curveStride > 0 ? Math.ceil(steps / curveStride) : 0;
   const loss = new Float64Array(count);
   const keep = opts.out === undefined;

@@ -10,9 +10,9 @@ import { resolveDevice, Device } from '../backends';
 import { SloppyError } from '../errors';
 import { runJob } from '../job';
 import { native, NativeNetArgs } from '../native';
-import { finiteNumber, integer, isFloat64Array, knownKeys } from '../validate';
+import { finiteArray, finiteNumber, integer, isFloat64Array, knownKeys } from '../validate';
 import { Energy, EnergyBatch } from './energy';
-import { networkShape, NetworkShape, NetworkShapeSpec, parameterLayout } from './layout';
+import { networkShape, NetworkShape, NetworkShapeSpec, parameterBatch, parameterLayout, ParameterLayout } from './layout';
 
 /** Hidden-unit activation: ReLU, or softplus_β(z) = log(1 + e^{βz})/β (written without overflow). */
 export type ActivationName = 'relu' | 'softplus';
@@ -39,12 +39,10 @@ export interface NetworkOptions {
 
 const NETWORK_KEYS = ['activation', 'beta', 'device', 'threads', 'signal', 'onProgress'] as const;
 
-/** The native kernels keep per-point scratch on the stack, which bounds the sizes they accept. */
-const NATIVE_LIMITS = { layers: 16, units: 64, inputs: 16, outputs: 16 };
-
 /** A validated shape, data set and options, ready for a native call. */
 export interface PreparedNetwork {
   shape: NetworkShape;
+  layout: ParameterLayout;
   parameters: number;
   points: number;
   args: Omit<NativeNetArgs, 'count' | 'token' | 'onProgress'>;
@@ -61,7 +59,7 @@ export function prepareNetwork(
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options must be an object');
   knownKeys(opts, [...NETWORK_KEYS, ...extraKeys], 'network option');
   const shape = networkShape(shapeSpec);
-  for (const [key, max] of Object.entries(NATIVE_LIMITS)) {
+  for (const [key, max] of Object.entries(native.landscape.limits)) {
     if (shape[key as keyof NetworkShape] > max) {
       throw new SloppyError('ERR_OUT_OF_BOUNDS', `shape.${key} = ${shape[key as keyof NetworkShape]}: the native kernels take at most ${max}`);
     }
@@ -76,8 +74,8 @@ export function prepareNetwork(
       `data.x (${data.x.length} numbers) and data.y (${data.y.length}) must hold the same number of points of ${shape.inputs} inputs and ${shape.outputs} outputs`,
     );
   }
-  checkFinite(data.x, 'data.x');
-  checkFinite(data.y, 'data.y');
+  finiteArray(data.x, 'data.x', shape.inputs);
+  finiteArray(data.y, 'data.y', shape.outputs);
   const activation = opts.activation ?? 'relu';
   if (activation !== 'relu' && activation !== 'softplus') {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `activation must be 'relu' or 'softplus'; got ${String(activation)}`);
@@ -86,32 +84,14 @@ export function prepareNetwork(
   if (beta <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'beta must be > 0');
   const device = cpuOnly ? 'cpu' : resolveDevice(opts.device).device;
   const threads = integer(opts.threads ?? 0, 'threads', 0, 4096);
+  const layout = parameterLayout(shape);
   return {
     shape,
-    parameters: parameterLayout(shape).count,
+    layout,
+    parameters: layout.count,
     points,
     args: { shape: { ...shape }, activation, beta, x: data.x, y: data.y, threads, device },
   };
-}
-
-/** Throws ERR_NONFINITE naming the first NaN or infinity, so it never reaches a kernel. */
-export function checkFinite(values: Float64Array, what: string, rowSize = 0): void {
-  for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) {
-      const where = rowSize > 0 ? `network ${Math.floor(k / rowSize)}, parameter ${k % rowSize}` : `index ${k}`;
-      throw new SloppyError('ERR_NONFINITE', `${what} holds ${values[k]} at ${where}`, { index: k });
-    }
-  }
-}
-
-/** `count` networks' parameters back to back, validated against the shape. */
-export function networkCount(params: Float64Array, parameters: number, what = 'params'): number {
-  if (!isFloat64Array(params)) throw new SloppyError('ERR_INVALID_ARG_TYPE', `${what} must be a Float64Array`);
-  if (params.length === 0 || params.length % parameters !== 0) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} has ${params.length} numbers, not a positive multiple of ${parameters} (one network)`);
-  }
-  checkFinite(params, what, parameters);
-  return params.length / parameters;
 }
 
 /** Options of {@link networkLoss}. */
@@ -144,7 +124,7 @@ export async function networkLoss(
 ): Promise<LossResult> {
   const hessian = opts.hessian ?? false;
   const net = prepareNetwork(shape, data, opts, ['gradient', 'hessian'], hessian);
-  const count = networkCount(params, net.parameters);
+  const count = parameterBatch(params, net.layout);
   const gradient = opts.gradient ?? true;
   const r = await runJob('the network loss', opts, (token, onProgress) =>
     native.landscape.evaluate({ ...net.args, params, count, gradient, hessian, token, onProgress }),
@@ -171,7 +151,7 @@ export async function networkOutputs(
   const s = networkShape(shape);
   const y = isFloat64Array(x) ? new Float64Array((x.length / s.inputs) * s.outputs) : x;
   const net = prepareNetwork(s, { x, y }, opts, [], true);
-  const count = networkCount(params, net.parameters);
+  const count = parameterBatch(params, net.layout);
   const r = await runJob('the network outputs', opts, (token, onProgress) =>
     native.landscape.predict({ ...net.args, params, count, token, onProgress }),
   );
@@ -187,9 +167,7 @@ export function networkEnergy(shape: NetworkShapeSpec, data: DataSet, opts: Omit
   return {
     dim: net.parameters,
     async evaluate(points: Float64Array, count: number, signal?: AbortSignal): Promise<EnergyBatch> {
-      if (networkCount(points, net.parameters, 'points') !== count) {
-        throw new SloppyError('ERR_INVALID_ARG_VALUE', `points holds ${points.length / net.parameters} networks, not ${count}`);
-      }
+      parameterBatch(points, net.layout, count, 'points');
       const r = await runJob('the network loss', { signal }, (token) =>
         native.landscape.evaluate({ ...net.args, params: points, count, gradient: true, hessian: false, token }),
       );

@@ -20,4 +20,20 @@ using JobResolve = std::function<Napi::Value(Napi::Env)>;
 Napi::Promise startJob(Napi::Env env, JobRun run, JobResolve resolve, const Napi::Value& token,
                        const Napi::Value& onProgress);
 
+// The common shape of a binding: a plain job struct (with `cancelled` and `progress` members, filled in here),
+// `compute(job)` run on the worker thread, and `build(env, result)` turning its result into JavaScript on the main
+// thread. The job's `token` and `onProgress` come from `args`.
+template <class Job, class Compute, class Build>
+Napi::Promise startJobOf(Napi::Env env, const Napi::Object& args, std::shared_ptr<Job> job, Compute compute, Build build) {
+  using Result = decltype(compute(*job));
+  auto result = std::make_shared<Result>();
+  JobRun run = [job, result, compute](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
+    job->cancelled = cancelled;
+    job->progress = progress;
+    *result = compute(*job);
+  };
+  JobResolve resolve = [result, build](Napi::Env e) -> Napi::Value { return build(e, *result); };
+  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+}
+
 }  // namespace sloppy

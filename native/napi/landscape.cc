@@ -47,19 +47,6 @@ std::shared_ptr<std::vector<double>> readParams(Napi::Env env, const Napi::Value
   return params;
 }
 
-template <class Job, class Result, class Compute, class Build>
-Napi::Value start(Napi::Env env, const Napi::Object& args, std::shared_ptr<Job> job, Compute compute, Build build) {
-  auto result = std::make_shared<Result>();
-  JobRun run = [job, result, compute](const std::atomic<bool>* cancelled,
-                                      const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
-    *result = compute(*job);
-  };
-  JobResolve resolve = [result, build](Napi::Env e) -> Napi::Value { return build(e, *result); };
-  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
-}
-
 Napi::Value Evaluate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Object args = info[0].As<Napi::Object>();
@@ -71,7 +58,7 @@ Napi::Value Evaluate(const Napi::CallbackInfo& info) {
   job->hessian = args.Get("hessian").ToBoolean().Value();
   const bool cuda = wantsCuda(env, args);
   if (cuda && job->hessian) throw codedError(env, "ERR_INVALID_ARG_VALUE", "the Hessian of a network is computed on the CPU");
-  return start<EvaluateJob, EvaluateResult>(
+  return startJobOf(
       env, args, job,
       [params, cuda](const EvaluateJob& j) {
 #ifdef SLOPPY_HAVE_CUDA
@@ -95,7 +82,7 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   readBase(env, args, *job);
   auto params = readParams(env, args.Get("params"), *job, "params");
   job->params = params->data();
-  return start<PredictJob, PredictResult>(
+  return startJobOf(
       env, args, job, [params](const PredictJob& j) { return predictCpu(j); },
       [](Napi::Env e, PredictResult& r) -> Napi::Value {
         Napi::Object out = Napi::Object::New(e);
@@ -131,7 +118,7 @@ Napi::Value Fit(const Napi::CallbackInfo& info) {
     job->init = init->data();
   }
   const bool cuda = wantsCuda(env, args);
-  return start<FitJob, FitResult>(
+  return startJobOf(
       env, args, job,
       [init, cuda](const FitJob& j) {
 #ifdef SLOPPY_HAVE_CUDA
@@ -156,6 +143,12 @@ void initLandscape(Napi::Env env, Napi::Object exports) {
   landscape.Set("evaluate", Napi::Function::New<Evaluate>(env, "evaluate"));
   landscape.Set("predict", Napi::Function::New<Predict>(env, "predict"));
   landscape.Set("fit", Napi::Function::New<Fit>(env, "fit"));
+  Napi::Object limits = Napi::Object::New(env);
+  limits.Set("layers", kMaxLayers);
+  limits.Set("units", kMaxUnits);
+  limits.Set("inputs", kMaxInputs);
+  limits.Set("outputs", kMaxOutputs);
+  landscape.Set("limits", limits);
   exports.Set("landscape", landscape);
 }
 

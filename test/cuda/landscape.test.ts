@@ -2,15 +2,10 @@ import { backends } from '../../lib';
 import { fitNetworks } from '../../lib/landscape/fit';
 import { networkLoss } from '../../lib/landscape/network';
 import { teacher } from '../../lib/landscape/teacher';
+import { maxRelative } from '../helpers/matrices';
 
 // The CUDA network kernels (one network per thread) against the CPU lanes; reported as skipped without a GPU.
 const describeGpu = backends().cuda.available ? describe : describe.skip;
-
-function maxRelative(a: Float64Array, b: Float64Array): number {
-  let worst = 0;
-  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / Math.max(1e-12, Math.abs(b[k])));
-  return worst;
-}
 
 describeGpu('network kernels on CUDA', () => {
   const t = teacher();
