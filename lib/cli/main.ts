@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { backends } from '../backends';
 import { SloppyError } from '../errors';
 import { get, list } from '../models';
-import { FlagSpec, helpText, parseArgs } from './args';
+import { FlagSpec, helpText, Parsed, parseArgs } from './args';
 import { epiFlags, runEpi } from './epi';
 import { landscapeFlags, runLandscape } from './landscape';
 import { robustnessFlags, runRobustness } from './robustness';
@@ -28,6 +28,41 @@ const demoFlags: Record<string, FlagSpec> = {
   out: { type: 'string', help: 'output folder (default ./out)' },
   help: { type: 'boolean', help: 'show this help' },
 };
+
+type Run = (args: Parsed, log: (line: string) => void) => Promise<void | number>;
+
+async function runDemo(args: Parsed, log: (line: string) => void): Promise<void> {
+  if (args.positional[0] !== 'stg') throw new SloppyError('ERR_INVALID_ARG_VALUE', 'the demo is `sloppy demo stg`');
+  const out = (args.flags.out as string | undefined) ?? 'out';
+  const r = await stgDemo({
+    gEl: args.flags['g-el'] as number | undefined,
+    gSynA: args.flags['g-syn-a'] as number | undefined,
+    device: args.flags.device as 'auto' | 'cpu' | 'cuda' | undefined,
+    out: path.join(out, 'stg-voltages.svg'),
+  });
+  log('STG rhythm frequencies (Hz), soft-argmax of the DFT of each voltage:');
+  for (const [neuron, f] of Object.entries(r.frequencies)) log(`  ${neuron.padEnd(4)} ${f.toFixed(3)}`);
+  log(`voltages plotted to ${r.plot}`);
+}
+
+/** Every command that takes flags, by the words that name it (`noise` names its study too). */
+const COMMANDS: Record<string, { flags: Record<string, FlagSpec>; run: Run }> = {
+  epi: { flags: epiFlags, run: runEpi },
+  'demo stg': { flags: demoFlags, run: runDemo },
+  simulate: { flags: simulateFlags, run: runSimulate },
+  'noise saddle': { flags: noiseFlags, run: runNoise },
+  'noise landscape': { flags: noiseLandscapeFlags, run: runNoiseLandscape },
+  'noise synaptic': { flags: noiseSynapticFlags, run: runNoiseSynaptic },
+  landscape: { flags: landscapeFlags, run: runLandscape },
+  sweep: { flags: sweepFlags, run: runSweepCommand },
+  robustness: { flags: robustnessFlags, run: runRobustness },
+  spectrum: { flags: spectrumFlags, run: runSpectrum },
+  task: { flags: taskFlags, run: runTaskCommand },
+};
+
+const COMMAND_FLAGS = Object.entries(COMMANDS)
+  .map(([name, c]) => `${name} flags:\n${helpText(c.flags)}`)
+  .join('\n\n');
 
 const USAGE = `sloppy — simulation and inference of neural-circuit models
 
@@ -56,35 +91,7 @@ Usage:
   sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options
   sloppy backends                the compute backends of this build and machine
 
-demo stg flags:
-${helpText(demoFlags)}
-
-noise flags:
-${helpText(noiseFlags)}
-
-noise landscape flags:
-${helpText(noiseLandscapeFlags)}
-
-noise synaptic flags:
-${helpText(noiseSynapticFlags)}
-
-simulate flags:
-${helpText(simulateFlags)}
-
-epi flags:
-${helpText(epiFlags)}
-
-landscape flags:
-${helpText(landscapeFlags)}
-
-sweep flags:
-${helpText(sweepFlags)}
-
-robustness flags:
-${helpText(robustnessFlags)}
-
-task flags:
-${helpText(taskFlags)}
+${COMMAND_FLAGS}
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -92,73 +99,16 @@ async function main(argv: string[]): Promise<void> {
   const log = (line: string): void => {
     process.stdout.write(line + '\n');
   };
+  const key = command === 'noise' || command === 'demo' ? `${command} ${rest[0]}` : command;
+  const entry = key === undefined ? undefined : COMMANDS[key];
+  if (entry !== undefined) {
+    const args = parseArgs(rest, entry.flags);
+    if (args.flags.help) return log(USAGE);
+    const code = await entry.run(args, log);
+    if (typeof code === 'number') process.exitCode = code;
+    return;
+  }
   switch (command) {
-    case 'demo': {
-      const args = parseArgs(rest, demoFlags);
-      if (args.flags.help) return log(USAGE);
-      if (args.positional[0] !== 'stg') throw new SloppyError('ERR_INVALID_ARG_VALUE', 'the demo is `sloppy demo stg`');
-      const out = (args.flags.out as string | undefined) ?? 'out';
-      const r = await stgDemo({
-        gEl: args.flags['g-el'] as number | undefined,
-        gSynA: args.flags['g-syn-a'] as number | undefined,
-        device: args.flags.device as 'auto' | 'cpu' | 'cuda' | undefined,
-        out: path.join(out, 'stg-voltages.svg'),
-      });
-      log('STG rhythm frequencies (Hz), soft-argmax of the DFT of each voltage:');
-      for (const [neuron, f] of Object.entries(r.frequencies)) log(`  ${neuron.padEnd(4)} ${f.toFixed(3)}`);
-      return log(`voltages plotted to ${r.plot}`);
-    }
-    case 'epi': {
-      const args = parseArgs(rest, epiFlags);
-      if (args.flags.help) return log(USAGE);
-      return runEpi(args, log);
-    }
-    case 'landscape': {
-      const args = parseArgs(rest, landscapeFlags);
-      if (args.flags.help) return log(USAGE);
-      return runLandscape(args, log);
-    }
-    case 'noise': {
-      if (rest[0] === 'landscape') {
-        const args = parseArgs(rest, noiseLandscapeFlags);
-        if (args.flags.help) return log(USAGE);
-        return runNoiseLandscape(args, log);
-      }
-      if (rest[0] === 'synaptic') {
-        const args = parseArgs(rest, noiseSynapticFlags);
-        if (args.flags.help) return log(USAGE);
-        return runNoiseSynaptic(args, log);
-      }
-      const args = parseArgs(rest, noiseFlags);
-      if (args.flags.help) return log(USAGE);
-      return runNoise(args, log);
-    }
-    case 'simulate': {
-      const args = parseArgs(rest, simulateFlags);
-      if (args.flags.help) return log(USAGE);
-      return runSimulate(args, log);
-    }
-    case 'sweep': {
-      const args = parseArgs(rest, sweepFlags);
-      if (args.flags.help) return log(USAGE);
-      return runSweepCommand(args, log);
-    }
-    case 'robustness': {
-      const args = parseArgs(rest, robustnessFlags);
-      if (args.flags.help) return log(USAGE);
-      return runRobustness(args, log);
-    }
-    case 'spectrum': {
-      const args = parseArgs(rest, spectrumFlags);
-      if (args.flags.help) return log(USAGE);
-      return runSpectrum(args, log);
-    }
-    case 'task': {
-      const args = parseArgs(rest, taskFlags);
-      if (args.flags.help) return log(USAGE);
-      process.exitCode = await runTaskCommand(args, log);
-      return;
-    }
     case 'models': {
       if (rest[0] === undefined) {
         for (const name of list()) log(`${name.padEnd(6)} ${get(name).summary}`);
@@ -172,6 +122,11 @@ async function main(argv: string[]): Promise<void> {
     case '--help':
     case 'help':
       return log(USAGE);
+    case 'noise':
+    case 'demo': {
+      const known = Object.keys(COMMANDS).filter((k) => k.startsWith(`${command} `)).map((k) => k.split(' ')[1]);
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', `unknown ${command} '${String(rest[0])}'; known: ${known.join(', ')}`);
+    }
     default:
       throw new SloppyError('ERR_INVALID_ARG_VALUE', `unknown command '${command}'; see sloppy --help`);
   }
