@@ -49,11 +49,15 @@ function numbers(s: string, what: string): number[] {
   return v;
 }
 
-function modelOptions(list: string[] | undefined): Record<string, number> {
-  return Object.fromEntries((list ?? []).map((kv) => {
+/** The model options of `--set name=value` flags; undefined when there are none (the model's defaults). */
+function modelOptions(list: string[] | undefined): Record<string, number> | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  return Object.fromEntries(list.map((kv) => {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `--set takes name=value; got ${kv}`);
-    return [kv.slice(0, eq), Number(kv.slice(eq + 1))];
+    const value = Number(kv.slice(eq + 1));
+    if (!Number.isFinite(value)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `--set takes a number after '='; got ${kv}`);
+    return [kv.slice(0, eq), value];
   }));
 }
 
@@ -123,7 +127,7 @@ export async function runRobustness(args: Parsed, log: (line: string) => void): 
     directions: sources(f, dim, q),
     trials: f.trials as number | undefined,
     seed: f.seed as number | undefined,
-    options: Object.keys(modelOptions(f.set as string[] | undefined)).length > 0 ? modelOptions(f.set as string[] | undefined) : undefined,
+    options: modelOptions(f.set as string[] | undefined),
     step: f.step as number | undefined,
     rtol: f.rtol as number | undefined,
     device,

@@ -149,7 +149,7 @@ const SYSTEMS = { receptor, gapgene, stg, linearnet };
 export async function runSpectrum(args: Parsed, log: Log): Promise<void> {
   const system = args.positional[0] as keyof typeof SYSTEMS;
   if (!(system in SYSTEMS)) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `spectrum needs a system: ${Object.keys(SYSTEMS).join(', ')}; 5C (the MLP classifier) is not built`);
+    throw new SloppyError('ERR_INVALID_ARG_VALUE', `spectrum needs a system: ${Object.keys(SYSTEMS).join(', ')} (the classifier of Box 5 is fisher.trainingSpectra)`);
   }
   const out = (args.flags.out as string | undefined) ?? path.join('out', `spectrum-${system}`);
   const report = await SYSTEMS[system](args.flags, log);

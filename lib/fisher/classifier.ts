@@ -8,7 +8,7 @@
 import { SloppyError } from '../errors';
 import { runJob } from '../job';
 import { native, NativeClassifierNet } from '../native';
-import { finiteNumber, integer, knownKeys, toMatrix } from '../validate';
+import { finiteNumber, integer, isFloat64Array, knownKeys, toMatrix } from '../validate';
 
 /** The hidden layers' nonlinearity; the output layer is always linear into a softmax. */
 export type Activation = 'relu' | 'tanh' | 'softplus';
@@ -157,10 +157,8 @@ export function labelArray(labels: unknown, n: number, classes: number): Int32Ar
 /** Validates parameters against the network's count. */
 export function paramVector(params: unknown, net: ClassifierNet): Float64Array {
   const k = parameterCount(net);
-  if (!ArrayBuffer.isView(params) || Object.prototype.toString.call(params) !== '[object Float64Array]') {
-    throw new SloppyError('ERR_INVALID_ARG_TYPE', 'params must be a Float64Array');
-  }
-  const p = params as Float64Array;
+  if (!isFloat64Array(params)) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'params must be a Float64Array');
+  const p = params;
   if (p.length !== k) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `params has ${p.length} numbers; the network has ${k}`);
   }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
+import { knownKeys, positiveNumber } from '../validate';
 import { CurvatureKind, Evaluation, memo, Target } from './target';
 import { quadraticForm, symmetricMatrix } from './vectors';
 
@@ -34,6 +35,8 @@ export interface PerformanceTargetOptions {
   fdStep?: number;
 }
 
+const KNOWN = ['tolerance', 'z', 'lower', 'upper', 'paramNames', 'fdStep'];
+
 function vector(v: ArrayLike<number> | undefined, dim: number, fill: number, what: string): Float64Array {
   if (v === undefined) return new Float64Array(dim).fill(fill);
   const a = Float64Array.from(v);
@@ -42,18 +45,11 @@ function vector(v: ArrayLike<number> | undefined, dim: number, fill: number, wha
   return a;
 }
 
-/** Checks a tolerance: a positive finite number. */
-export function positiveTolerance(value: unknown, what = 'tolerance'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be a positive number; got ${String(value)}`, { value });
-  }
-  return value;
-}
-
 /** Builds the robustness criterion "F has not fallen by more than the tolerance". */
 export function performanceTarget(performance: Performance, opts: PerformanceTargetOptions): Target {
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options with a tolerance are required');
-  const tolerance = positiveTolerance(opts.tolerance);
+  knownKeys(opts, KNOWN, 'robustness option');
+  const tolerance = positiveNumber(opts.tolerance, 'tolerance');
   let f: (theta: Float64Array) => number | Promise<number>;
   let dim: number;
   let z0: Float64Array;
@@ -85,10 +81,7 @@ export function performanceTarget(performance: Performance, opts: PerformanceTar
   });
   const paramNames = opts.paramNames ?? Array.from({ length: dim }, (_, i) => `θ${i}`);
   if (paramNames.length !== dim) throw new SloppyError('ERR_INVALID_ARG_VALUE', `paramNames has ${paramNames.length} names; expected ${dim}`);
-  const fdStep = opts.fdStep ?? 1e-4;
-  if (typeof fdStep !== 'number' || !(fdStep > 0) || !Number.isFinite(fdStep)) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `fdStep must be a positive number; got ${String(fdStep)}`);
-  }
+  const fdStep = positiveNumber(opts.fdStep ?? 1e-4, 'fdStep');
 
   const call = async (theta: Float64Array): Promise<number> => {
     let v: number;

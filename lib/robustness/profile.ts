@@ -69,7 +69,8 @@ export interface RobustnessProfile {
   settings: { step: number; growth: number; rtol: number; maxDistance: number };
 }
 
-const KNOWN = ['directions', 'curvature', 'step', 'growth', 'rtol', 'maxDistance', 'signal', 'onProgress'];
+/** The keys of {@link ProfileOptions}. */
+export const PROFILE_KEYS = ['directions', 'curvature', 'step', 'growth', 'rtol', 'maxDistance', 'signal', 'onProgress'];
 
 function positive(value: unknown, what: string, min = 0): number {
   if (typeof value !== 'number' || !(value > min) || Number.isNaN(value)) {
@@ -119,7 +120,7 @@ function finish(ray: Ray, status: RayResult['status']): void {
  */
 export async function profile(target: Target, opts: ProfileOptions = {}): Promise<RobustnessProfile> {
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options must be an object');
-  knownKeys(opts, KNOWN, 'profile option');
+  knownKeys(opts, PROFILE_KEYS, 'profile option');
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
     throw new SloppyError('ERR_INVALID_ARG_TYPE', 'onProgress must be a function');
   }

@@ -5,10 +5,8 @@
  */
 import { SloppyError } from '../errors';
 import { performanceTarget, Performance, PerformanceTargetOptions } from './performance-target';
-import { profile, ProfileOptions, RobustnessProfile } from './profile';
+import { profile, PROFILE_KEYS, ProfileOptions, RobustnessProfile } from './profile';
 import { propertyTarget, PropertyTargetOptions, ResolvedProperty } from './property-target';
-
-const PROFILE_KEYS = ['directions', 'curvature', 'step', 'growth', 'rtol', 'maxDistance', 'signal', 'onProgress'];
 
 function split<T extends object>(opts: T): [Record<string, unknown>, Record<string, unknown>] {
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options must be an object');

@@ -9,9 +9,8 @@ import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { describeWith, get, optionVector } from '../models';
 import { simulate } from '../sde';
-import { integer, knownKeys } from '../validate';
+import { integer, knownKeys, positiveNumber } from '../validate';
 import { statePush } from './attractors';
-import { positiveTolerance } from './performance-target';
 import { unitVector } from './vectors';
 
 /** Options of {@link springsBack}. */
@@ -91,7 +90,7 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options with a tolerance are required');
   knownKeys(opts, KNOWN, 'springsBack option');
   const push = statePush(model);
-  const tolerance = positiveTolerance(opts.tolerance);
+  const tolerance = positiveNumber(opts.tolerance, 'tolerance');
   const info = describeWith(model, optionVector(descriptor, opts.options));
   const S = info.state.length;
   const z = Float64Array.from(opts.z ?? info.params.map((p) => p.value));
@@ -101,7 +100,7 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
   if (directions.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'directions is empty');
   const amounts = opts.amounts ?? [1];
   if (!Array.isArray(amounts) || amounts.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'amounts must be a non-empty array');
-  amounts.forEach((a, k) => positiveTolerance(a, `amounts[${k}]`));
+  amounts.forEach((a, k) => positiveNumber(a, `amounts[${k}]`));
   const trials = integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
   const stride = integer(opts.stride ?? 1, 'stride', 1);
   const attractor = push.attractor(z);

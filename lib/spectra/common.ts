@@ -1,12 +1,11 @@
 /**
  * What the spectra of the built-in systems share: seeded uniform and normal draws (Philox, so a seed gives
- * the same arrangement everywhere), option checks, and the stiffness spectrum of a Hessian.
+ * the same arrangement everywhere), and the stiffness spectrum of a Hessian.
  * @packageDocumentation
  */
-import { SloppyError } from '../errors';
 import { eigh } from '../linalg';
 import { normals, philox, Stream } from '../rng';
-import { finiteNumber, integer } from '../validate';
+import { integer } from '../validate';
 
 /** `count` uniforms in [0, 1) from Philox words keyed by (seed, stream). */
 export function uniforms(count: number, seed: number, stream = 0): Float64Array {
@@ -22,14 +21,6 @@ export function uniforms(count: number, seed: number, stream = 0): Float64Array 
 /** `count` standard normals keyed by (seed, set). */
 export function gaussians(count: number, seed: number, set = 0): Float64Array {
   return normals(count, { seed, set, stream: Stream.Quenched });
-}
-
-/** A positive finite number, or the default when undefined. */
-export function positiveOr(value: unknown, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  const v = finiteNumber(value, what);
-  if (v <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be positive; got ${v}`);
-  return v;
 }
 
 /**

@@ -12,8 +12,8 @@
  */
 import { SloppyError } from '../errors';
 import { eigh } from '../linalg';
-import { integer, isFloat64Array, knownKeys } from '../validate';
-import { gaussians, positiveOr, uniforms } from './common';
+import { integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
+import { gaussians, uniforms } from './common';
 
 /** Samples of expression (g_Hb, g_Kr) (M × 2 row-major) and position x (M) along the axis (0..1). */
 export interface ExpressionSamples {
@@ -99,7 +99,7 @@ export function gapGeneInformation(
   if (!isFloat64Array(centres) || centres.length < 4 || centres.length % 2 !== 0) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', 'centres must be a Float64Array of |Z| ≥ 2 points (Hb, Kr)');
   }
-  const w2 = positiveOr(opts.softness, 0.02, 'softness') ** 2;
+  const w2 = positiveNumber(opts.softness ?? 0.02, 'softness') ** 2;
   const wantH = opts.hessian ?? true;
   const z = centres.length / 2;
   const k = 2 * z;
@@ -188,7 +188,8 @@ export function optimiseGapGene(
   cells: number,
   opts: GapGeneOptions & { seed?: number; iterations?: number } = {},
 ): GapGeneOptimum {
-  const { seed = 1, iterations = 300, ...infoOpts } = opts;
+  const { seed = 1, iterations: limit = 300, ...infoOpts } = opts;
+  const iterations = integer(limit, 'iterations', 0);
   const m = checkSamples(samples);
   const z = integer(cells, 'cells', 2, 100);
   const pick = uniforms(z, seed, 3);

@@ -14,8 +14,8 @@ import { gram } from '../fisher/gram';
 import { eigenvalues, eigh } from '../linalg';
 import { runJob, JobControl } from '../job';
 import { native } from '../native';
-import { integer, isFloat64Array, knownKeys } from '../validate';
-import { gaussians, positiveOr } from './common';
+import { integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
+import { gaussians } from './common';
 import { gaussLegendre } from './quadrature';
 
 /** A linear network: J (N × N row-major, J_ij from j to i), input weights m, readout n, time constant τ₀. */
@@ -30,7 +30,7 @@ export interface LinearNet {
 /** J_ij ~ N(0, g²/N), m_i, n_i ~ N(0, 1), drawn with Philox under `seed` (Box 4). */
 export function randomNetwork(opts: { n: number; g: number; seed?: number; tau0?: number }): LinearNet {
   const n = integer(opts.n, 'n', 1, 2000);
-  const g = positiveOr(opts.g, 1, 'g');
+  const g = positiveNumber(opts.g ?? 1, 'g');
   const seed = opts.seed ?? 1;
   const z = gaussians(n * n + 2 * n, seed, 0);
   return {
@@ -38,7 +38,7 @@ export function randomNetwork(opts: { n: number; g: number; seed?: number; tau0?
     j: Float64Array.from(z.subarray(0, n * n), (v) => (v * g) / Math.sqrt(n)),
     m: Float64Array.from(z.subarray(n * n, n * n + n)),
     readout: Float64Array.from(z.subarray(n * n + n)),
-    tau0: positiveOr(opts.tau0, 1, 'tau0'),
+    tau0: positiveNumber(opts.tau0 ?? 1, 'tau0'),
   };
 }
 
@@ -50,7 +50,7 @@ function checkNet(net: LinearNet): LinearNet {
       throw new SloppyError('ERR_INVALID_ARG_VALUE', `${key} must be a Float64Array of ${size} numbers`);
     }
   }
-  positiveOr(net.tau0, 1, 'tau0');
+  positiveNumber(net.tau0 ?? 1, 'tau0');
   return net;
 }
 
@@ -88,7 +88,7 @@ export function timeGrid(net: LinearNet, opts: TimeGridOptions = {}): TimeGrid {
   if (!stable) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `the network is unstable (max Re eig J = ${abscissa.toFixed(4)} ≥ 1)`);
   }
-  const horizon = positiveOr(opts.horizon, 40, 'horizon') * tauSlow;
+  const horizon = positiveNumber(opts.horizon ?? 40, 'horizon') * tauSlow;
   const rule = gaussLegendre(integer(opts.order ?? 12, 'order', 2, 64));
   const { re, im } = eigenvalues(net.j, net.n);
   const rate = Float64Array.from(re, (v) => (1 - v) / net.tau0);  // decay rate of each mode

@@ -8,8 +8,8 @@
 import { SloppyError } from '../errors';
 import { runJob, JobControl } from '../job';
 import { native } from '../native';
-import { integer, isFloat64Array, knownKeys } from '../validate';
-import { positiveOr, uniforms } from './common';
+import { integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
+import { uniforms } from './common';
 
 /** The hexagonal lattice constant with one receptor per unit area: a = √(2/√3). */
 export const HEX_SPACING = Math.sqrt(2 / Math.sqrt(3));
@@ -92,7 +92,7 @@ function checkArray(positions: unknown, opts: ReceptorOptions): Float64Array {
 }
 
 function call(positions: Float64Array, snr: Float64Array, opts: ReceptorOptions, gradient: boolean, hessian: boolean) {
-  const eta = positiveOr(opts.eta, 0.2, 'eta');
+  const eta = positiveNumber(opts.eta ?? 0.2, 'eta');
   if (eta >= 2) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'eta must lie in (0, 2)');
   const threads = integer(opts.threads ?? 0, 'threads', 0, 4096);
   return runJob('the receptor-array evaluation', opts, (token, onProgress) =>
@@ -110,7 +110,7 @@ export async function receptorInformation(
 ): Promise<Float64Array> {
   const p = checkArray(positions, opts);
   if (!Array.isArray(snr) || snr.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'snr must be a non-empty array');
-  const s = Float64Array.from(snr, (v, i) => positiveOr(v, 1, `snr[${i}]`));
+  const s = Float64Array.from(snr, (v, i) => positiveNumber(v ?? 1, `snr[${i}]`));
   return (await call(p, s, opts, false, false)).value;
 }
 
@@ -130,12 +130,12 @@ export async function receptorDerivatives(
 ): Promise<ReceptorDerivatives> {
   const { hessian = true, ...rest } = opts;
   const p = checkArray(positions, rest);
-  const r = await call(p, Float64Array.of(positiveOr(snr, 1, 'snr')), rest, true, hessian);
+  const r = await call(p, Float64Array.of(positiveNumber(snr ?? 1, 'snr')), rest, true, hessian);
   return { value: r.value[0], gradient: r.gradient!, hessian: r.hessian };
 }
 
 /** The free kernel ₁F₁(η/2; 1; −r²/4) at each distance r (κ(0) = 1). */
 export function receptorKernel(r: ArrayLike<number>, eta = 0.2): Float64Array {
   const r2 = Float64Array.from(r, (v) => v * v);
-  return native.spectra.receptorKernel(r2, positiveOr(eta, 0.2, 'eta'));
+  return native.spectra.receptorKernel(r2, positiveNumber(eta ?? 0.2, 'eta'));
 }

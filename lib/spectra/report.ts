@@ -7,8 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { escapeXml, renderLinePlot } from '../io/svg';
 import { styleElement } from '../io/html';
+import { histogram } from '../io/plots';
+import { escapeXml, renderLinePlot } from '../io/svg';
 
 /** A named spectrum (eigenvalues of −∂²F, descending). */
 export interface NamedSpectrum {
@@ -42,18 +43,16 @@ function densityFigure(spectra: NamedSpectrum[]): ReportFigure {
   const logs = spectra.map((s) => Array.from(s.values).filter((v) => v > 0).map(Math.log10));
   const all = logs.flat();
   const lo = Math.floor(Math.min(...all));
-  const hi = Math.ceil(Math.max(...all));
+  const range = { lo, hi: Math.max(lo + 1, Math.ceil(Math.max(...all))) };
   const bins = 40;
-  const width = (hi - lo) / bins || 1;
-  const x = Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
+  const width = (range.hi - lo) / bins;
   return {
     caption: 'Density of log₁₀ eigenvalues of −∂²F (fraction of positive eigenvalues per bin).',
-    x,
-    series: logs.map((l, k) => {
-      const counts = new Array<number>(bins).fill(0);
-      for (const v of l) counts[Math.min(bins - 1, Math.floor((v - lo) / width))] += 1 / l.length;
-      return { name: spectra[k].name, values: counts };
-    }),
+    x: Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width),
+    series: logs.map((l, k) => ({
+      name: spectra[k].name,
+      values: histogram(l, range, bins).counts.map((c) => c / l.length),
+    })),
     xLabel: 'log₁₀ λ',
     yLabel: 'fraction',
   };

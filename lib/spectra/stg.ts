@@ -8,8 +8,7 @@
 import { SloppyError } from '../errors';
 import { get, optionVector } from '../models';
 import { native } from '../native';
-import { isFloat64Array, knownKeys } from '../validate';
-import { positiveOr } from './common';
+import { isFloat64Array, knownKeys, positiveNumber } from '../validate';
 
 const NEURONS = ['f1', 'f2', 'hub', 's1', 's2'];
 
@@ -68,7 +67,7 @@ export async function stgChannelPerformance(
     target = base.frequency;
   }
   const r = await native.spectra.stgChannels({
-    theta, options, stat, target: positiveOr(target, 1, 'target'), gradient: true, hessian: opts.hessian ?? true,
+    theta, options, stat, target: positiveNumber(target ?? 1, 'target'), gradient: true, hessian: opts.hessian ?? true,
   });
   return {
     frequency: r.frequency, target, value: r.value, frequencyGradient: r.frequencyGradient!, gradient: r.gradient!,

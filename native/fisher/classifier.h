@@ -12,11 +12,12 @@
 
 namespace sloppy {
 
-enum class Activation { Relu, Tanh, Softplus };
+// Its own name: sloppy::Activation is the landscape networks' (net_shape.h), with other members.
+enum class ClassifierActivation { Relu, Tanh, Softplus };
 
 struct Mlp {
   std::vector<int64_t> sizes;  // d_in, h1, …, C
-  Activation activation = Activation::Relu;
+  ClassifierActivation activation = ClassifierActivation::Relu;
   int64_t layers() const { return static_cast<int64_t>(sizes.size()) - 1; }
   int64_t classes() const { return sizes.back(); }
   int64_t paramCount() const;

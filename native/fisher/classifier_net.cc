@@ -16,20 +16,20 @@ using ConstMatrixMap = Eigen::Map<const RowMatrix>;
 // Blocks of this many samples are the unit of threading; fixed so that sums are reproducible.
 constexpr int64_t kBlock = 256;
 
-double activate(Activation a, double z) {
+double activate(ClassifierActivation a, double z) {
   switch (a) {
-    case Activation::Relu: return z > 0 ? z : 0;
-    case Activation::Tanh: return std::tanh(z);
-    case Activation::Softplus: return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
+    case ClassifierActivation::Relu: return z > 0 ? z : 0;
+    case ClassifierActivation::Tanh: return std::tanh(z);
+    case ClassifierActivation::Softplus: return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
   }
   return z;
 }
 
-double derivative(Activation a, double z, double y) {
+double derivative(ClassifierActivation a, double z, double y) {
   switch (a) {
-    case Activation::Relu: return z > 0 ? 1 : 0;
-    case Activation::Tanh: return 1 - y * y;
-    case Activation::Softplus: return 1 / (1 + std::exp(-z));
+    case ClassifierActivation::Relu: return z > 0 ? 1 : 0;
+    case ClassifierActivation::Tanh: return 1 - y * y;
+    case ClassifierActivation::Softplus: return 1 / (1 + std::exp(-z));
   }
   return 1;
 }

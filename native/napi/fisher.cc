@@ -40,21 +40,18 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
   job->a = a.As<Napi::TypedArray>().ArrayBuffer().Data();
   job->a = static_cast<const char*>(job->a) + a.As<Napi::TypedArray>().ByteOffset();
   const bool cuda = wantsCuda(env, args);
-  auto result = std::make_shared<std::vector<double>>();
-  JobRun run = [job, result, cuda](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
+  return startJobOf(
+      env, args, job,
+      [cuda](const GramJob& j) {
 #ifdef SLOPPY_HAVE_CUDA
-    *result = cuda ? gramCuda(*job) : gramCpu(*job);
-#else
-    *result = gramCpu(*job);
+        if (cuda) return gramCuda(j);
 #endif
-  };
-  JobResolve resolve = [result, input](Napi::Env e) -> Napi::Value {
-    input->Reset();
-    return toFloat64Array(e, std::move(*result));
-  };
-  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+        return gramCpu(j);
+      },
+      [input](Napi::Env e, std::vector<double>& g) -> Napi::Value {
+        input->Reset();
+        return toFloat64Array(e, std::move(g));
+      });
 }
 
 }  // namespace

@@ -25,11 +25,11 @@ Mlp parseNet(const Napi::Object& args) {
   for (double s : toVector(args.Get("sizes"), "sizes")) net.sizes.push_back(static_cast<int64_t>(s));
   const std::string act = args.Get("activation").ToString().Utf8Value();
   if (act == "relu") {
-    net.activation = Activation::Relu;
+    net.activation = ClassifierActivation::Relu;
   } else if (act == "tanh") {
-    net.activation = Activation::Tanh;
+    net.activation = ClassifierActivation::Tanh;
   } else if (act == "softplus") {
-    net.activation = Activation::Softplus;
+    net.activation = ClassifierActivation::Softplus;
   } else {
     throw codedError(args.Env(), "ERR_INVALID_ARG_VALUE", "activation must be 'relu', 'tanh' or 'softplus'");
   }
@@ -104,24 +104,18 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
   job->seed = static_cast<uint64_t>(getNumber(args, "seed", 0));
   for (double s : toVector(args.Get("checkpoints"), "checkpoints")) job->checkpoints.push_back(static_cast<int64_t>(s));
   job->threads = threadsOf(args);
-  auto result = std::make_shared<ClassifierTrainResult>();
-  JobRun run = [job, x, labels, result](const std::atomic<bool>* cancelled,
-                                        const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
-    *result = trainMlp(*job);
-  };
-  JobResolve resolve = [result](Napi::Env e) -> Napi::Value {
-    Napi::Object out = Napi::Object::New(e);
-    out.Set("params", toFloat64Array(e, std::move(result->params)));
-    out.Set("steps", static_cast<double>(result->steps));
-    out.Set("history", toFloat64Array(e, std::move(result->history)));
-    std::vector<double> steps(result->checkpointSteps.begin(), result->checkpointSteps.end());
-    out.Set("checkpointSteps", toFloat64Array(e, std::move(steps)));
-    out.Set("checkpointParams", toFloat64Array(e, std::move(result->checkpointParams)));
-    return out;
-  };
-  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+  return startJobOf(
+      env, args, job, [x, labels](const ClassifierTrainJob& j) { return trainMlp(j); },
+      [](Napi::Env e, ClassifierTrainResult& r) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("params", toFloat64Array(e, std::move(r.params)));
+        out.Set("steps", static_cast<double>(r.steps));
+        out.Set("history", toFloat64Array(e, std::move(r.history)));
+        std::vector<double> steps(r.checkpointSteps.begin(), r.checkpointSteps.end());
+        out.Set("checkpointSteps", toFloat64Array(e, std::move(steps)));
+        out.Set("checkpointParams", toFloat64Array(e, std::move(r.checkpointParams)));
+        return out;
+      });
 }
 
 Napi::Value Evaluate(const Napi::CallbackInfo& info) {

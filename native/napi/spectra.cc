@@ -38,20 +38,15 @@ Napi::Value Receptor(const Napi::CallbackInfo& info) {
   job->gradient = flag(args, "gradient");
   job->hessian = flag(args, "hessian");
   job->threads = static_cast<int>(getNumber(args, "threads", 0));
-  auto result = std::make_shared<ReceptorResult>();
-  JobRun run = [job, result](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
-    *result = receptorEvaluate(*job);
-  };
-  JobResolve resolve = [result](Napi::Env e) -> Napi::Value {
-    Napi::Object out = Napi::Object::New(e);
-    out.Set("value", toFloat64Array(e, std::move(result->value)));
-    if (!result->gradient.empty()) out.Set("gradient", toFloat64Array(e, std::move(result->gradient)));
-    if (!result->hessian.empty()) out.Set("hessian", toFloat64Array(e, std::move(result->hessian)));
-    return out;
-  };
-  return startJob(info.Env(), std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+  return startJobOf(
+      info.Env(), args, job, [](const auto& j) { return receptorEvaluate(j); },
+      [](Napi::Env e, ReceptorResult& r) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("value", toFloat64Array(e, std::move(r.value)));
+        if (!r.gradient.empty()) out.Set("gradient", toFloat64Array(e, std::move(r.gradient)));
+        if (!r.hessian.empty()) out.Set("hessian", toFloat64Array(e, std::move(r.hessian)));
+        return out;
+      });
 }
 
 // receptorKernel(r2: Float64Array, eta) → ₁F₁(η/2; 1; −r²/4) per entry.
@@ -71,20 +66,15 @@ Napi::Value LinearNet(const Napi::CallbackInfo& info) {
   job->times = toVector(args.Get("times"), "times");
   job->jacobian = flag(args, "jacobian");
   job->threads = static_cast<int>(getNumber(args, "threads", 0));
-  auto result = std::make_shared<LinearNetResult>();
-  JobRun run = [job, result](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
-    *result = linearNetFilter(*job);
-  };
-  JobResolve resolve = [result](Napi::Env e) -> Napi::Value {
-    Napi::Object out = Napi::Object::New(e);
-    out.Set("f", toFloat64Array(e, std::move(result->f)));
-    out.Set("dfdn", toFloat64Array(e, std::move(result->dfdn)));
-    if (!result->dfdj.empty()) out.Set("dfdj", toFloat64Array(e, std::move(result->dfdj)));
-    return out;
-  };
-  return startJob(info.Env(), std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+  return startJobOf(
+      info.Env(), args, job, [](const auto& j) { return linearNetFilter(j); },
+      [](Napi::Env e, LinearNetResult& r) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("f", toFloat64Array(e, std::move(r.f)));
+        out.Set("dfdn", toFloat64Array(e, std::move(r.dfdn)));
+        if (!r.dfdj.empty()) out.Set("dfdj", toFloat64Array(e, std::move(r.dfdj)));
+        return out;
+      });
 }
 
 // linearNetGramian(n, j, m, tau0) → W (N × N).
@@ -117,8 +107,8 @@ Napi::Value StgChannels(const Napi::CallbackInfo& info) {
     out.Set("frequency", result->frequency);
     out.Set("value", result->value);
     if (!result->gradient.empty()) {
-      out.Set("frequencyGradient", toFloat64Array(e, std::move(result->frequencyGradient)));
-      out.Set("gradient", toFloat64Array(e, std::move(result->gradient)));
+        out.Set("frequencyGradient", toFloat64Array(e, std::move(result->frequencyGradient)));
+        out.Set("gradient", toFloat64Array(e, std::move(result->gradient)));
     }
     if (!result->hessian.empty()) out.Set("hessian", toFloat64Array(e, std::move(result->hessian)));
     return out;

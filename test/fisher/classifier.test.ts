@@ -1,5 +1,5 @@
 import { fisher, linalg } from '../../lib';
-import { maxRelativeError } from './fd';
+import { maxRelativeError } from '../helpers/finite-differences';
 import { maxRelative, randomMatrix } from '../helpers/matrices';
 
 /** Softmax of each row of an n × C matrix of logits. */

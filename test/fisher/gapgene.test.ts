@@ -1,5 +1,5 @@
 import { gapGeneInformation, optimiseGapGene, stiffness, syntheticEmbryo } from '../../lib/spectra';
-import { maxRelativeError } from './fd';
+import { maxRelativeError } from '../helpers/finite-differences';
 
 describe('gap-gene read-out (Box 2)', () => {
   const embryo = syntheticEmbryo({ positions: 30, perPosition: 40 });

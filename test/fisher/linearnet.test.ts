@@ -1,7 +1,7 @@
 import {
   countAbove, filter, performance, randomNetwork, readoutHessian, stiffness, synapticHessian, synapticSpectrum, timeGrid,
 } from '../../lib/spectra';
-import { maxRelativeError } from './fd';
+import { maxRelativeError } from '../helpers/finite-differences';
 
 describe('linear recurrent network (Box 4)', () => {
   const net = randomNetwork({ n: 6, g: 0.7, seed: 3 });

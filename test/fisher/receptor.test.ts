@@ -1,7 +1,7 @@
 import {
   hexPatch, periodicLattice, randomHexagon, receptorDerivatives, receptorInformation, receptorKernel, stiffness,
 } from '../../lib/spectra';
-import { maxRelativeError } from './fd';
+import { maxRelativeError } from '../helpers/finite-differences';
 
 /** J₀ by the trapezoid rule on its periodic integral representation (exponentially convergent). */
 function besselJ0(x: number): number {
@@ -11,8 +11,8 @@ function besselJ0(x: number): number {
   return s / n;
 }
 
-/** ∫₀^∞ y^(η−1) e^(−y²) J₀(ry) dy / (Γ(η/2)/2), with y = w⁵ (η = 0.2) removing the singularity; Simpson. */
-function kernelByQuadrature(r: number): number {
+/** ∫₀^∞ y^(η−1) e^(−y²) J₀(ry) dy with y = w⁵ (η = 0.2) removing the singularity; Simpson. */
+function kernelIntegral(r: number): number {
   const wMax = 1.7;  // e^(−w¹⁰) < 1e-80 beyond
   const steps = 4000;
   const h = wMax / steps;
@@ -22,9 +22,11 @@ function kernelByQuadrature(r: number): number {
     const f = 5 * Math.exp(-(w ** 10)) * besselJ0(r * w ** 5);
     s += f * (k === 0 || k === steps ? 1 : k % 2 ? 4 : 2);
   }
-  const gammaTenth = 9.513507698668732;  // Γ(0.1)
-  return (s * h) / 3 / (gammaTenth / 2);
+  return (s * h) / 3;
 }
+
+/** The kernel normalised to κ(0) = 1 (the integral at r = 0 is Γ(η/2)/2, here by the same rule). */
+const kernelByQuadrature = (r: number) => kernelIntegral(r) / kernelIntegral(0);
 
 const perturb = (p: Float64Array) => Float64Array.from(p, (v, i) => v + 0.05 * Math.sin(1.7 * i));
 

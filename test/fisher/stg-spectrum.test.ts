@@ -1,5 +1,5 @@
 import { stgChannelDefaults, stgChannelPerformance, stiffness } from '../../lib/spectra';
-import { maxRelativeError } from './fd';
+import { maxRelativeError } from '../helpers/finite-differences';
 
 describe('STG channel densities (Box 3)', () => {
   const theta = stgChannelDefaults();

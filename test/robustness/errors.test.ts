@@ -38,6 +38,7 @@ describe('robustness input checks', () => {
       code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('initial state'),
     });
     expect(await code(propertyProfile('lds2d', { stepp: 1 } as never))).toBe('ERR_UNKNOWN_OPTION');
+    expect(await code(performanceProfile(quad, { tolerance: 1, fdstep: 1e-3 } as never))).toBe('ERR_UNKNOWN_OPTION');
     expect(await code(propertyProfile('lds2d', { property: { stats: ['nope'], mean: [0], tolerance: [1] } }))).toBe('ERR_INVALID_ARG_VALUE');
   });
 
