@@ -29,22 +29,7 @@ struct DeviceData {
 };
 
 __device__ double pointsError(const DeviceData& d, const double* w, double* g, double* z, double* a) {
-  const double scale = 1.0 / d.points;
-  double error = 0.0;
-  double out[kMaxOutputs];
-  for (int i = 0; i < d.points; ++i) {
-    const double* x = d.x + i * d.shape.inputs;
-    const double* y = d.y + i * d.shape.outputs;
-    if (g != nullptr) {
-      error += squaredErrorGradient<1>(d.shape, d.act, w, x, y, scale, g, z, a);
-      continue;
-    }
-    forward<1>(d.shape, d.act, w, x, z, a, out);
-    double sum = 0.0;
-    for (int o = 0; o < d.shape.outputs; ++o) sum = fma(out[o] - y[o], out[o] - y[o], sum);
-    error += sum;
-  }
-  return error;
+  return datasetError<1>(d.shape, d.act, w, d.x, d.y, d.points, 1.0 / d.points, g, z, a);
 }
 
 template <int Cap>

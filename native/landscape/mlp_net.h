@@ -92,4 +92,37 @@ SLOPPY_LANE_INLINE T squaredErrorGradient(const NetShape& s, const ActivationSpe
   return error;
 }
 
+// Σ_r ‖f(x_r) − y_r‖² over the R data points from `first` (data row-major: points × d_in and points × d_out),
+// adding scale·∇ into g when g is not null.
+template <int R, class T>
+SLOPPY_LANE_INLINE T tileError(const NetShape& s, const ActivationSpec& act, const T* w, const double* xs,
+                               const double* ys, int first, double scale, T* g, T* z, T* a) {
+  double x[kMaxInputs * R], y[kMaxOutputs * R];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < s.inputs; ++j) x[j * R + r] = xs[(first + r) * s.inputs + j];
+    for (int o = 0; o < s.outputs; ++o) y[o * R + r] = ys[(first + r) * s.outputs + o];
+  }
+  if (g != nullptr) return squaredErrorGradient<R>(s, act, w, x, y, scale, g, z, a);
+  T out[kMaxOutputs * R];
+  forward<R>(s, act, w, x, z, a, out);
+  T error(0.0);
+  for (int k = 0; k < s.outputs * R; ++k) {
+    const T d = out[k] - y[k];
+    error = m::fusedMulAdd(d, d, error);  // as squaredErrorGradient sums it, so both paths agree to the bit
+  }
+  return error;
+}
+
+// Σᵢ ‖f(xᵢ) − yᵢ‖² over a whole data set of `points`, in tiles of R points and then one at a time, adding
+// scale·∇ into g when g is not null; z and a hold K·N × R values each. Every backend's loss is this loop.
+template <int R, class T>
+SLOPPY_LANE_INLINE T datasetError(const NetShape& s, const ActivationSpec& act, const T* w, const double* xs,
+                                  const double* ys, int points, double scale, T* g, T* z, T* a) {
+  T error(0.0);
+  int i = 0;
+  for (; i + R <= points; i += R) error += tileError<R>(s, act, w, xs, ys, i, scale, g, z, a);
+  for (; i < points; ++i) error += tileError<1>(s, act, w, xs, ys, i, scale, g, z, a);
+  return error;
+}
+
 }  // namespace sloppy

@@ -41,38 +41,14 @@ void unpack(const NetLanes* src, int width, int64_t count, int64_t block, Out wr
 
 constexpr int kPointTile = 4;
 
-// Σ_r ‖f(x_r) − y_r‖² over R consecutive points from `first`, adding the scaled gradient into g when not null.
-template <int R>
-SLOPPY_LANE_INLINE NetLanes tileError(const NetJobBase& job, int first, const NetLanes* w, NetLanes* g, NetLanes* z,
-                                      NetLanes* a) {
-  const NetShape& s = job.shape;
-  double x[kMaxInputs * R], y[kMaxOutputs * R];
-  for (int r = 0; r < R; ++r) {
-    for (int j = 0; j < s.inputs; ++j) x[j * R + r] = job.data.x[(first + r) * s.inputs + j];
-    for (int o = 0; o < s.outputs; ++o) y[o * R + r] = job.data.y[(first + r) * s.outputs + o];
-  }
-  if (g != nullptr) return squaredErrorGradient<R>(s, job.act, w, x, y, 1.0 / job.data.points, g, z, a);
-  NetLanes out[kMaxOutputs * R];
-  forward<R>(s, job.act, w, x, z, a, out);
-  NetLanes error(0.0);
-  for (int k = 0; k < s.outputs * R; ++k) {
-    const NetLanes d = out[k] - y[k];
-    error = m::fusedMulAdd(d, d, error);  // as squaredErrorGradient sums it, so both paths agree to the bit
-  }
-  return error;
-}
-
 // Σᵢ ‖f(xᵢ) − yᵢ‖² of a block over the whole data set, in tiles of 4 points and then one at a time;
 // z and a hold K·N × 4 values.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 NetLanes blockError(const NetJobBase& job, const NetLanes* w, NetLanes* g, NetLanes* z, NetLanes* a) {
-  NetLanes error(0.0);
-  int i = 0;
-  for (; i + kPointTile <= job.data.points; i += kPointTile) error += tileError<kPointTile>(job, i, w, g, z, a);
-  for (; i < job.data.points; ++i) error += tileError<1>(job, i, w, g, z, a);
-  return error;
+  return datasetError<kPointTile>(job.shape, job.act, w, job.data.x.data(), job.data.y.data(), job.data.points,
+                                  1.0 / job.data.points, g, z, a);
 }
 
 // `steps` optimizer steps of one block, recording the curve at global steps that are multiples of the stride.
@@ -150,10 +126,8 @@ EvaluateResult evaluateCpu(const EvaluateJob& job) {
           if (p >= c0 && p < c0 + kDirections) w[p].d[p - c0] = 1.0;
           g[p] = HessDual(0.0);
         }
-        for (int i = 0; i < job.data.points; ++i) {
-          squaredErrorGradient<1>(s, job.act, w.data(), job.data.x.data() + i * s.inputs,
-                               job.data.y.data() + i * s.outputs, 1.0 / job.data.points, g.data(), z.data(), a.data());
-        }
+        datasetError<1>(s, job.act, w.data(), job.data.x.data(), job.data.y.data(), job.data.points,
+                        1.0 / job.data.points, g.data(), z.data(), a.data());
         for (int p = 0; p < P; ++p) {
           for (int k = 0; k < kDirections && c0 + k < P; ++k) h[p * P + c0 + k] = g[p].d[k];
         }

@@ -101,26 +101,13 @@ SLOPPY_LANE_INLINE T quadratic(const EnergySpec& e, const T* th, T* g) {
   return 0.5 * v;
 }
 
-// The mean squared error over the data set, in tiles of R points and then one at a time.
+// The mean squared error over the data set, with its gradient: the landscape jobs' own loop.
 template <int R, class T>
 SLOPPY_LANE_INLINE T networkLoss(const EnergySpec& e, const T* th, T* g, T* scratch) {
   const NetShape& s = e.shape;
   for (int p = 0; p < s.params(); ++p) g[p] = T(0.0);
-  T* z = scratch;
-  T* a = scratch + s.hidden() * R;
   const double scale = 1.0 / e.points;
-  T error(0.0);
-  int i = 0;
-  double x[kMaxInputs * R], y[kMaxOutputs * R];
-  for (; i + R <= e.points; i += R) {
-    for (int r = 0; r < R; ++r) {
-      for (int j = 0; j < s.inputs; ++j) x[j * R + r] = e.x[(i + r) * s.inputs + j];
-      for (int o = 0; o < s.outputs; ++o) y[o * R + r] = e.y[(i + r) * s.outputs + o];
-    }
-    error += squaredErrorGradient<R>(s, e.act, th, x, y, scale, g, z, a);
-  }
-  for (; i < e.points; ++i) error += squaredErrorGradient<1>(s, e.act, th, e.x + i * s.inputs, e.y + i * s.outputs, scale, g, z, a);
-  return error * scale;
+  return datasetError<R>(s, e.act, th, e.x, e.y, e.points, scale, g, scratch, scratch + s.hidden() * R) * scale;
 }
 
 // U(θ) with ∇U written to g; `scratch` holds energyScratch(e, R) values.
