@@ -33,3 +33,21 @@ export function normals(
     where.stream ?? Stream.Dynamics,
   );
 }
+
+/**
+ * `count` uniforms in [0, 1), four per Philox block, keyed by (seed, stream): seeded choices made in TypeScript
+ * (random arrangements, pairs, jitter sizes) that the same seed reproduces everywhere. The seed may use 53 bits.
+ */
+export function uniforms(count: number, seed: number, stream = 0): Float64Array {
+  integer(seed, 'seed', 0);
+  integer(stream, 'stream', 0, 0xffffffff);
+  const lo = seed % 2 ** 32;
+  const hi = Math.floor(seed / 2 ** 32);
+  const out = new Float64Array(integer(count, 'count', 0));
+  for (let block = 0; block * 4 < count; ++block) {
+    const words = philox([block, stream, 0x5eed, 0], [lo, (0xa11ce ^ hi) >>> 0]);
+    for (let w = 0; w < 4 && block * 4 + w < count; ++w) out[block * 4 + w] = words[w] / 2 ** 32;
+  }
+  return out;
+}
+

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { normals, philox } from '../rng';
+import { normals, uniforms } from '../rng';
 import { finiteNumber, integer, isFloat64Array } from '../validate';
 import { fitNetworks, FitOptions } from './fit';
 import { NetworkShapeSpec } from './layout';
@@ -42,10 +42,7 @@ export interface Basin {
   starts: Float64Array;
 }
 
-/** Uniform in [0, 1) from Philox by (seed, index), a stream apart from the noise directions. */
-function uniform(seed: number, index: number): number {
-  return (philox([index, 0, 0, 0x62617369], [seed >>> 0, Math.floor(seed / 2 ** 32)])[0] + 0.5) / 2 ** 32;
-}
+const BASIN_STREAM = 0x62617369;
 
 /** Fits P(y = 1 | x) = σ(a + b·x) by Newton's method on the log-likelihood. */
 export function logisticFit(x: ArrayLike<number>, y: readonly boolean[]): LogisticFit | null {
@@ -95,12 +92,12 @@ export async function basinOfMinimum(
   const threshold = finiteNumber(thresholdOpt ?? 1e-6, 'threshold');
   if (maxNorm <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'maxNorm must be > 0');
   const seed = integer(fit.seed ?? 0, 'seed', 0, 2 ** 53 - 1);
-  const norms = new Float64Array(count);
+  // The norms' uniforms and the directions' normals are separate Philox streams of one seed.
+  const norms = uniforms(count, seed, BASIN_STREAM).map((u) => maxNorm * u);
   const starts = new Float64Array(count * P);
   for (let i = 0; i < count; i++) {
     const d = normals(P, { seed, set: i });
     const length = Math.sqrt(d.reduce((s, v) => s + v * v, 0));
-    norms[i] = maxNorm * uniform(seed, i);
     for (let k = 0; k < P; k++) starts[i * P + k] = minimum[k] + (norms[i] * d[k]) / length;
   }
   const r = await fitNetworks(net.shape, data, { ...fit, count, init: starts });

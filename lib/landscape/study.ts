@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import { Device } from '../backends';
 import { writeNpy } from '../io/npy';
+import { uniforms } from '../rng';
 import { integer } from '../validate';
 import { Basin, basinOfMinimum } from './basin';
 import { Curvature, hessianSpectra } from './curvature';
@@ -94,22 +95,19 @@ export interface LandscapeStudy {
   files: string[];
 }
 
+/** `pairs` random pairs (i ≠ j) of n items, flattened, from Philox uniforms of `seed`. */
 function randomPairs(n: number, pairs: number, seed: number): number[] {
-  // A fixed LCG: reproducible pair choices without crossing into native code for a few thousand integers.
-  let state = (seed * 2654435761) >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const u = uniforms(2 * pairs, seed, PAIR_STREAM);
   const out: number[] = [];
   for (let k = 0; k < pairs && n > 1; k++) {
-    const i = Math.floor(next() * n);
-    let j = Math.floor(next() * (n - 1));
-    if (j >= i) j++;
-    out.push(i, j);
+    const i = Math.floor(u[2 * k] * n);
+    const j = Math.floor(u[2 * k + 1] * (n - 1));
+    out.push(i, j >= i ? j + 1 : j);
   }
   return out;
 }
+
+const PAIR_STREAM = 0x70616972;
 
 /** Runs the study; see {@link LandscapeStudyOptions} for its scale. */
 export async function landscapeStudy(opts: LandscapeStudyOptions = {}): Promise<LandscapeStudy> {

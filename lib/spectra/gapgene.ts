@@ -13,7 +13,8 @@
 import { SloppyError } from '../errors';
 import { eigh } from '../linalg';
 import { integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
-import { gaussians, uniforms } from './common';
+import { uniforms } from '../rng';
+import { gaussians } from './common';
 
 /** Samples of expression (g_Hb, g_Kr) (M × 2 row-major) and position x (M) along the axis (0..1). */
 export interface ExpressionSamples {

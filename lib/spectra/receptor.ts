@@ -9,7 +9,7 @@ import { SloppyError } from '../errors';
 import { runJob, JobControl } from '../job';
 import { native } from '../native';
 import { integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
-import { uniforms } from './common';
+import { uniforms } from '../rng';
 
 /** The hexagonal lattice constant with one receptor per unit area: a = √(2/√3). */
 export const HEX_SPACING = Math.sqrt(2 / Math.sqrt(3));
