@@ -23,7 +23,7 @@ export const noiseFlags: Record<string, FlagSpec> = {
 
 export async function runNoise(args: Parsed, log: (line: string) => void): Promise<void> {
   const study = args.positional[0];
-  if (study !== 'saddle') throw new SloppyError('ERR_INVALID_ARG_VALUE', `unknown noise study '${String(study)}'; the studies are saddle and synaptic`);
+  if (study !== 'saddle') throw new SloppyError('ERR_INVALID_ARG_VALUE', `unknown noise study '${String(study)}'; the studies are saddle, landscape and synaptic`);
   const f = args.flags;
   const r = await saddleStudy({
     ratios: f.ratios === undefined ? undefined : String(f.ratios).split(',').map(Number),

@@ -13,6 +13,7 @@ import { networkShape, NetworkShapeSpec, parameterCount } from '../landscape/lay
 import { DataSet, networkLoss, prepareNetwork } from '../landscape/network';
 import { native, NativeLangevinEnergy } from '../native';
 import { isFloat64Array } from '../validate';
+import { finitePoint } from './checks';
 
 /** An energy the native engine can step: an Energy with its native description and an exact Hessian. */
 export interface BuiltinEnergy extends Energy {
@@ -28,15 +29,6 @@ export interface BuiltinEnergy extends Energy {
 export function isBuiltinEnergy(energy: Energy): energy is BuiltinEnergy {
   const spec = (energy as Partial<BuiltinEnergy>).spec;
   return typeof spec === 'object' && spec !== null && typeof spec.kind === 'number';
-}
-
-function point(p: ArrayLike<number>, dim: number): Float64Array {
-  if (p === null || typeof p !== 'object' || p.length !== dim) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `a point of this energy has ${dim} coordinates; got ${p?.length ?? String(p)}`);
-  }
-  const x = Float64Array.from(p);
-  if (!x.every(Number.isFinite)) throw new SloppyError('ERR_NONFINITE', 'the point holds a non-finite coordinate');
-  return x;
 }
 
 function builtin(name: string, spec: NativeLangevinEnergy, hessian?: (p: Float64Array) => Promise<Float64Array>): BuiltinEnergy {
@@ -58,7 +50,7 @@ function builtin(name: string, spec: NativeLangevinEnergy, hessian?: (p: Float64
       return { energy: r.energy, gradient: r.gradient };
     },
     async hessian(p: ArrayLike<number>): Promise<Float64Array> {
-      const x = point(p, dim);
+      const x = finitePoint(p, dim, 'the point');
       return hessian ? hessian(x) : (await evaluate(x, 1, undefined, true)).hessian as Float64Array;
     },
   };
@@ -97,7 +89,7 @@ export function quadraticEnergy(A: ArrayLike<number> | ArrayLike<number>[], mu?:
       }
     }
   }
-  const m = mu === undefined ? new Float64Array(dim) : point(mu, dim);
+  const m = mu === undefined ? new Float64Array(dim) : finitePoint(mu, dim, 'mu');
   const spec: NativeLangevinEnergy = { kind: 2, dim, mu: m, A: a };
   return builtin('quadratic', spec, async () => Float64Array.from(a));
 }

@@ -91,7 +91,7 @@ export async function escapeTimes(energy: Energy, opts: EscapeOptions): Promise<
   for (const [k, T] of temperatures.entries()) {
     const steps = stepsAt ? stepsAt(T) : run.steps;
     const r = await langevin(energy, { ...run, steps, temperature: T, start: saddle.from, passage: { center: saddle.to, radius } });
-    const horizon = (steps ?? 10000) * r.dt;
+    const horizon = r.steps * r.dt;
     let observed = 0;
     let arrivedTime = 0;
     for (const t of r.passageTime) {

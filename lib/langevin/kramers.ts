@@ -12,6 +12,7 @@
  */
 import { SloppyError } from '../errors';
 import { Energy } from '../landscape/energy';
+import { positive } from './checks';
 import { classifyStationary, StationaryPoint } from './stationary';
 
 /** The rate's ingredients and its value at each temperature. */
@@ -51,11 +52,9 @@ export async function kramersLanger(
   temperatures: number[],
   opts: KramersOptions = {},
 ): Promise<KramersLanger> {
-  if (!Array.isArray(temperatures) || temperatures.some((T) => typeof T !== 'number' || !(T > 0) || !Number.isFinite(T))) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', 'temperatures must be finite numbers > 0');
-  }
-  const b = opts.mobility ?? 1;
-  if (!(b > 0) || !Number.isFinite(b)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `mobility must be > 0; got ${b}`);
+  if (!Array.isArray(temperatures)) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'temperatures must be an array of finite numbers > 0');
+  temperatures.forEach((T, i) => positive(T, `temperatures[${i}]`));
+  const b = positive(opts.mobility ?? 1, 'mobility');
   const minimum = await classifyStationary(energy, points.minimum, opts);
   const saddle = await classifyStationary(energy, points.saddle, opts);
   if (minimum.kind !== 'minimum') throw new SloppyError('ERR_INVALID_ARG_VALUE', `the minimum is a ${minimum.kind} (eigenvalues ${Array.from(minimum.eigenvalues).join(', ')})`);

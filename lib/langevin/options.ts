@@ -6,6 +6,7 @@ import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { Energy } from '../landscape/energy';
 import { finiteNumber, integer, knownKeys, toMatrix } from '../validate';
+import { finitePoint, positive } from './checks';
 import { stepConstants, StepConstants } from './step';
 
 /**
@@ -116,22 +117,6 @@ function invalid(message: string): SloppyError {
   return new SloppyError('ERR_INVALID_ARG_VALUE', message);
 }
 
-function vector(v: unknown, dim: number, what: string): Float64Array {
-  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
-    throw new SloppyError('ERR_INVALID_ARG_TYPE', `${what} must be an array of ${dim} numbers`);
-  }
-  const a = Float64Array.from(v as ArrayLike<number>);
-  if (a.length !== dim) throw invalid(`${what} has ${a.length} numbers; the energy has ${dim} coordinates`);
-  if (!a.every(Number.isFinite)) throw new SloppyError('ERR_NONFINITE', `${what} holds a non-finite number`);
-  return a;
-}
-
-function positive(v: unknown, what: string): number {
-  const x = finiteNumber(v, what);
-  if (x <= 0) throw invalid(`${what} must be > 0; got ${x}`);
-  return x;
-}
-
 function parseStart(opts: LangevinOptions, dim: number): { start: Float64Array; paths: number } {
   if (opts.start === undefined) throw invalid('start is required: one point, or one row per path');
   let m: { data: Float64Array; rows: number };
@@ -167,7 +152,7 @@ function parsePassage(p: LangevinOptions['passage'], dim: number): Pick<Langevin
   if (typeof p !== 'object' || p === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'passage must be { center, radius }, { basin, radius } or a function');
   const basin = 'basin' in p;
   knownKeys(p, [basin ? 'basin' : 'center', 'radius'], 'passage option');
-  const center = vector(basin ? (p as BasinTarget).basin : (p as BallTarget).center, dim, basin ? 'passage.basin' : 'passage.center');
+  const center = finitePoint(basin ? (p as BasinTarget).basin : (p as BallTarget).center, dim, basin ? 'passage.basin' : 'passage.center');
   return { target: { center, radius: positive(p.radius, 'passage.radius'), basin } };
 }
 
@@ -192,8 +177,8 @@ export function parseLangevinOptions(energy: Energy, opts: LangevinOptions): Lan
   if (opts.bounds !== undefined) {
     if (typeof opts.bounds !== 'object' || opts.bounds === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'bounds must be { lower, upper }');
     knownKeys(opts.bounds, ['lower', 'upper'], 'bounds option');
-    lower = vector(opts.bounds.lower, dim, 'bounds.lower');
-    upper = vector(opts.bounds.upper, dim, 'bounds.upper');
+    lower = finitePoint(opts.bounds.lower, dim, 'bounds.lower');
+    upper = finitePoint(opts.bounds.upper, dim, 'bounds.upper');
     lower.forEach((lo, i) => {
       if (!(lo < upper![i])) throw invalid(`bounds: lower[${i}] = ${lo} is not below upper[${i}] = ${upper![i]}`);
     });

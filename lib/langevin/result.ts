@@ -9,6 +9,8 @@ export interface LangevinResult {
   dim: number;
   /** The step every path took (its dt). */
   dt: number;
+  /** The most steps a path took: steps · dt is the horizon of the passage test. */
+  steps: number;
   /** paths × dim: where each path stopped (at its passage, or after the last step). */
   final: Float64Array;
   /** U at each final point. */

@@ -41,6 +41,7 @@ export async function runNative(energy: BuiltinEnergy, s: LangevinSettings, cent
     passageStep: r.passage,
     trajectories: s.stride > 0 ? r.trajectory : undefined,
     recorded: r.recorded,
+    steps: s.steps,
     stride: s.stride,
     engine: 'native',
     device: choice.device,

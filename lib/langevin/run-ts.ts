@@ -8,6 +8,7 @@
 import { SloppyError } from '../errors';
 import { checkBatch, Energy } from '../landscape/energy';
 import { native } from '../native';
+import { fmExp } from './fastmath';
 import { LangevinSettings } from './options';
 import { finishResult, LangevinResult } from './result';
 import { advance } from './step';
@@ -17,7 +18,10 @@ function callbackError(what: string, path: number, step: number, err: unknown): 
   return new SloppyError('ERR_CALLBACK', `the ${what} threw at path ${path}, step ${step}: ${message}`, { path, step, cause: err });
 }
 
-/** Writes d(θ) and ∂d/∂θ for every coordinate of `theta`, from the closed form or the user's function. */
+/**
+ * Writes d(θ) and ∂d/∂θ for every coordinate of `theta`, from the closed form (as `advance` in
+ * native/langevin/langevin.h computes it) or from the user's function, which gets a copy of θ.
+ */
 function diffusionAt(s: LangevinSettings, theta: Float64Array, d: Float64Array, dd: Float64Array, path: number, step: number): void {
   const spec = s.diffusion!;
   if ('form' in spec) {
@@ -28,14 +32,14 @@ function diffusionAt(s: LangevinSettings, theta: Float64Array, d: Float64Array, 
         d[i] = a + c * (x * x);
         dd[i] = 2 * c * x;
       } else {
-        d[i] = a * Math.exp(c * x);
+        d[i] = a * fmExp(c * x);
         dd[i] = c * d[i];
       }
     }
     return;
   }
   try {
-    spec.fn(theta, d, dd);
+    spec.fn(theta.slice(), d, dd);
   } catch (err) {
     throw callbackError('diffusion function', path, step, err);
   }
@@ -98,7 +102,7 @@ export async function runTypescript(energy: Energy, s: LangevinSettings, center?
     const xi = native.langevin.noise(s.seed, Float64Array.from(active, (p) => s.firstPath + p), step, dim);
     active.forEach((p, k) => {
       const theta = x.subarray(p * dim, (p + 1) * dim);
-      if (s.diffusion !== undefined) diffusionAt(s, theta.slice(), d, dd, p, step);
+      if (s.diffusion !== undefined) diffusionAt(s, theta, d, dd, p, step);
       for (let i = 0; i < dim; ++i) {
         theta[i] = advance(c, theta[i], r.gradient[k * dim + i], xi[k * dim + i], s.diffusion ? d[i] : undefined, dd[i], s.lower?.[i], s.upper?.[i] ?? 0);
       }
@@ -117,6 +121,7 @@ export async function runTypescript(energy: Energy, s: LangevinSettings, center?
     passageStep: passage,
     trajectories,
     recorded,
+    steps: s.steps,
     stride: s.stride,
     engine: 'typescript',
     device: 'cpu',

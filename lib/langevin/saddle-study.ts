@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
 import { writeNpy } from '../io/npy';
+import { positive } from './checks';
 import { mullerBrownEnergy } from './energies';
 import { escapeTimes, EscapeResult, findSaddle } from './escape';
 import { kramersLanger } from './kramers';
@@ -66,8 +67,8 @@ export async function saddleStudy(opts: SaddleStudyOptions): Promise<SaddleStudy
     seed: opts.seed ?? 1,
     out: opts.out,
   };
-  if (!settings.ratios.every((r) => r > 0 && Number.isFinite(r))) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'ratios must be finite numbers > 0');
-  if (!(settings.horizon > 0)) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'horizon must be > 0');
+  settings.ratios.forEach((r, i) => positive(r, `ratios[${i}]`));
+  positive(settings.horizon, 'horizon');
   const energy = mullerBrownEnergy();
   const log = opts.onProgress ?? (() => undefined);
   const saddle = await findSaddle(energy, FROM, TO, { signal: opts.signal });

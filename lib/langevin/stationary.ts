@@ -7,6 +7,7 @@
 import { SloppyError } from '../errors';
 import { checkBatch, Energy } from '../landscape/energy';
 import { eigh } from '../linalg';
+import { finitePoint, positive } from './checks';
 import { isBuiltinEnergy } from './energies';
 
 /** Options of {@link hessianAt}. */
@@ -16,18 +17,9 @@ export interface HessianOptions {
   signal?: AbortSignal;
 }
 
-function asPoint(energy: Energy, p: ArrayLike<number>, what: string): Float64Array {
-  if (p === null || typeof p !== 'object' || p.length !== energy.dim) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must have ${energy.dim} coordinates; got ${p?.length ?? String(p)}`);
-  }
-  const x = Float64Array.from(p);
-  if (!x.every(Number.isFinite)) throw new SloppyError('ERR_NONFINITE', `${what} holds a non-finite coordinate`);
-  return x;
-}
-
 /** U and ∇U at one point. */
 export async function energyAt(energy: Energy, p: ArrayLike<number>, signal?: AbortSignal): Promise<{ energy: number; gradient: Float64Array }> {
-  const x = asPoint(energy, p, 'the point');
+  const x = finitePoint(p, energy.dim, 'the point');
   const r = await energy.evaluate(x, 1, signal);
   checkBatch(r, 1, energy.dim);
   return { energy: r.energy[0], gradient: Float64Array.from(r.gradient) };
@@ -39,11 +31,10 @@ export async function energyAt(energy: Energy, p: ArrayLike<number>, signal?: Ab
  * with all 2·dim gradients in one evaluate call (error O(h²) relative to the third derivatives).
  */
 export async function hessianAt(energy: Energy, p: ArrayLike<number>, opts: HessianOptions = {}): Promise<Float64Array> {
-  const x = asPoint(energy, p, 'the point');
+  const x = finitePoint(p, energy.dim, 'the point');
   if (isBuiltinEnergy(energy)) return energy.hessian(x);
   const n = energy.dim;
-  const rel = opts.step ?? 1e-5;
-  if (!(rel > 0) || !Number.isFinite(rel)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `step must be a finite number > 0; got ${rel}`);
+  const rel = positive(opts.step ?? 1e-5, 'step');
   const points = new Float64Array(2 * n * n);
   const h = Float64Array.from(x, (v) => rel * Math.max(1, Math.abs(v)));
   for (let j = 0; j < n; ++j) {
@@ -116,7 +107,7 @@ export async function locateStationary(energy: Energy, guess: ArrayLike<number>,
   const gtol = opts.gtol ?? 1e-9;
   const maxIterations = opts.maxIterations ?? 100;
   const n = energy.dim;
-  let x = asPoint(energy, guess, 'the guess');
+  let x = finitePoint(guess, energy.dim, 'the guess');
   let here = await energyAt(energy, x, opts.signal);
   let it = 0;
   for (; it < maxIterations && norm(here.gradient) > gtol; ++it) {

@@ -121,8 +121,7 @@ LangevinResult langevinCuda(const LangevinJob& job) {
   DeviceBuffer<double>* dPassage = uploaded(keep, r.passage);
   DeviceBuffer<double>* dTrajectory = uploaded(keep, r.trajectory);
 
-  const double work = e.kind == EnergyKind::Network ? static_cast<double>(e.shape.params()) * e.points : 40.0 * dim * dim;
-  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (work * n))));
+  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (stepWork(e) * n))));
   for (int64_t t0 = 0; t0 < job.steps; t0 += slab) {
     if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
     const int64_t until = std::min(job.steps, t0 + slab);

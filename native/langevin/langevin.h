@@ -59,9 +59,28 @@ SLOPPY_LANE_INLINE T advance(const StepSpec& s, const T& x, const T& g, const T&
   return m::min(m::max(y, T(lo)), T(hi));
 }
 
-struct LangevinJob {
+// What every job on a built-in energy holds: the energy and the host vectors its pointers refer to.
+struct EnergyJobBase {
   EnergySpec energy;  // its pointers refer to the vectors below
   std::vector<double> mu, A, dataX, dataY;
+  int threads = 0;
+  const std::atomic<bool>* cancelled = nullptr;
+
+  // Points energy's pointers at the owned vectors; call after filling or moving them.
+  void bind() {
+    energy.mu = mu.data();
+    energy.A = A.data();
+    energy.x = dataX.data();
+    energy.y = dataY.data();
+  }
+};
+
+// Arithmetic per path-step, for sizing slabs: a closed-form energy costs a few dozen operations per coordinate.
+inline double stepWork(const EnergySpec& e) {
+  return e.kind == EnergyKind::Network ? static_cast<double>(e.shape.params()) * e.points : 40.0 * e.dim * e.dim;
+}
+
+struct LangevinJob : EnergyJobBase {
   StepSpec step;
   std::vector<double> lower, upper;  // dim each when step.bounded
   std::vector<double> start;         // paths × dim
@@ -73,17 +92,7 @@ struct LangevinJob {
   bool passage = false;  // stop a path when it enters the ball |θ − center| ≤ radius
   std::vector<double> center;
   double radius = 0;
-  int threads = 0;
-  const std::atomic<bool>* cancelled = nullptr;
   std::function<void(double)> progress;
-
-  // Points energy's pointers at the owned vectors; call after filling or moving them.
-  void bind() {
-    energy.mu = mu.data();
-    energy.A = A.data();
-    energy.x = dataX.data();
-    energy.y = dataY.data();
-  }
 };
 
 struct LangevinResult {
@@ -96,20 +105,10 @@ struct LangevinResult {
 
 SLOPPY_HD int64_t recordedSamples(int64_t steps, int64_t stride) { return stride > 0 ? steps / stride + 1 : 0; }
 
-struct EvaluateEnergyJob {
-  EnergySpec energy;
-  std::vector<double> mu, A, dataX, dataY;
+struct EvaluateEnergyJob : EnergyJobBase {
   std::vector<double> points;  // count × dim
   int64_t count = 0;
   bool hessian = false;  // closed-form energies only
-  int threads = 0;
-  const std::atomic<bool>* cancelled = nullptr;
-  void bind() {
-    energy.mu = mu.data();
-    energy.A = A.data();
-    energy.x = dataX.data();
-    energy.y = dataY.data();
-  }
 };
 
 struct EvaluateEnergyResult {

@@ -42,12 +42,6 @@ void checkCancel(const std::atomic<bool>* cancelled) {
   if (cancelled != nullptr && cancelled->load()) throw Cancelled{};
 }
 
-// Arithmetic per path-step, for sizing slabs: a closed-form energy costs a few dozen operations per coordinate.
-double stepWork(const LangevinJob& job) {
-  const EnergySpec& e = job.energy;
-  return e.kind == EnergyKind::Network ? static_cast<double>(e.shape.params()) * e.points : 40.0 * e.dim * e.dim;
-}
-
 // n normals of each lane's own path at that path's own step: LaneRng's draw with a step per lane.
 SLOPPY_LANE_INLINE void laneNormals(const Group& grp, PathLanes* out, int n) {
   for (int i = 0; i < n; i += 2) {
@@ -202,7 +196,7 @@ LangevinResult langevinCpu(const LangevinJob& job) {
   }
 
   const int scratchSize = std::max(1, energyScratch(job.energy, kLangevinTile));
-  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(1e8 / (stepWork(job) * job.paths))));
+  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(1e8 / (stepWork(job.energy) * job.paths))));
   for (int64_t t0 = 0;; t0 += slab) {
     checkCancel(job.cancelled);
     const int64_t until = std::min(job.steps, t0 + slab);

@@ -21,9 +21,8 @@ std::vector<double> optionalVector(const Napi::Object& args, const char* key) {
   return v.IsUndefined() ? std::vector<double>() : toVector(v, key);
 }
 
-// The energy's description into `e` and the vectors its pointers will refer to.
-template <class Job>
-void readEnergy(Napi::Env env, const Napi::Object& args, Job& job) {
+// The energy's description into job.energy and the vectors its pointers will refer to.
+void readEnergy(Napi::Env env, const Napi::Object& args, EnergyJobBase& job) {
   const Napi::Object spec = args.Get("energy").As<Napi::Object>();
   EnergySpec& e = job.energy;
   const int kind = static_cast<int>(getNumber(spec, "kind", -1));
@@ -164,6 +163,7 @@ Napi::Value Noise(const Napi::CallbackInfo& info) {
   const std::vector<double> paths = toVector(info[1], "paths");
   const auto step = static_cast<uint32_t>(info[2].As<Napi::Number>().Int64Value());
   const int dim = info[3].As<Napi::Number>().Int32Value();
+  if (dim < 1) throw codedError(info.Env(), "ERR_INVALID_ARG_VALUE", "dim must be ≥ 1");
   std::vector<double> out(paths.size() * static_cast<size_t>(dim));
   for (size_t k = 0; k < paths.size(); ++k) {
     makePathRng(seed, static_cast<uint64_t>(paths[k]), 0).normals(step, Stream::Dynamics, out.data() + k * dim, dim);

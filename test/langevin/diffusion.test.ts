@@ -59,3 +59,13 @@ test('a user diffusion function in the TypeScript loop follows the native closed
   expect(ts.engine).toBe('typescript');
   expect(Array.from(ts.trajectories!)).toEqual(Array.from(native.trajectories!));
 });
+
+test('the exponential closed form in the TypeScript loop follows the native engine to the bit', async () => {
+  // Long enough that an ulp of difference in e^{cθ} (Math.exp against the native exp) would show in the paths.
+  const opts = { start: [0.3], paths: 64, temperature: 1, dt: 1e-3, steps: 2000, seed: 4, diffusion: { form: 'exponential' as const, a: 0.5, c: 0.7 } };
+  const energy = quadraticEnergy([[1]]);
+  const native = await langevin(energy, opts);
+  const ts = await langevin(energy, { ...opts, engine: 'typescript' });
+  expect([native.engine, ts.engine]).toEqual(['native', 'typescript']);
+  expect(Array.from(ts.final)).toEqual(Array.from(native.final));
+});
