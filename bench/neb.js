@@ -4,9 +4,8 @@
 // the one near (0.623, 0.028), 10 images, linear start, fmax 1e-3) with sloppy's default settings, beside ASE's NEB
 // (bench/ase/neb.py, same tangent: method='improvedtangent') in the same run, at the three settings the issue
 // reports. A force call is one point evaluated: endpoints once, inner images once per evaluation, on both sides.
-// Then, when dist/landscape/network exports networkEnergy(shape, data), band-steps per second (one band-step: its
-// inner images evaluated, forces, one optimizer step) for 100 bands × 20 images on the 136-dimensional loss of the
-// paper's 5 × 5 network on its default teacher's data; otherwise that part says it is skipped.
+// Then band-steps per second (one band-step: its inner images evaluated, forces, one optimizer step) for 100 bands ×
+// 20 images on the 136-dimensional loss of the paper's 5 × 5 network on its default teacher's data.
 //   node bench/neb.js [--no-ase] [--ase-steps 5000] [--bands 100] [--images 20] [--network-steps 20] [--out FILE]
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -93,51 +92,19 @@ function aseSide(band, args, notes) {
   return answer.runs.map((r) => ({ side: `ASE ${answer.version}`, ...r }));
 }
 
-// A seeded uniform generator (mulberry32), so that every run relaxes the same network bands.
-function uniform(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Fig. 8's setting: bands from the default teacher (the global minimum of its own loss, 136 parameters) to 100
-// other points; random ones here, as the figure is throughput, not the paths.
-async function networkSide(neb, args, notes) {
-  let network;
-  let teachers;
-  try {
-    network = require(path.join(ROOT, 'dist', 'landscape', 'network'));
-    teachers = require(path.join(ROOT, 'dist', 'landscape', 'teacher'));
-  } catch {
-    network = {};
-  }
-  if (typeof network.networkEnergy !== 'function' || typeof teachers?.teacher !== 'function') {
-    notes.push('network bands skipped: dist/landscape/network exports no networkEnergy() (or teacher() is missing) yet');
-    return null;
-  }
-  let energy;
-  let start;
-  try {
-    const t = teachers.teacher();
-    energy = network.networkEnergy({ layers: 5, units: 5 }, { x: t.x, y: t.y });
-    start = Array.from(t.params);
-  } catch (err) {
-    notes.push(`network bands skipped: networkEnergy({ layers: 5, units: 5 }, teacher()) failed (${err.message})`);
-    return null;
-  }
-  const next = uniform(1);
-  // Glorot-uniform scale for 5-wide layers, the size of the paper's initialisations.
-  const point = () => Array.from({ length: energy.dim }, () => (2 * next() - 1) * Math.sqrt(6 / 10));
-  const bands = Array.from({ length: args.bands }, () => ({ start, end: point() }));
-  const t = process.hrtime.bigint();
+// other points; random ones here (sloppy's seeded normals at the Glorot scale of 5-wide layers, the size of the
+// paper's initialisations), as the figure is throughput, not the paths.
+async function networkSide(sloppy, args) {
+  const { neb, networkEnergy, teacher } = sloppy.landscape;
+  const t = teacher();
+  const energy = networkEnergy(t.shape, t);
+  const bands = Array.from({ length: args.bands }, (_, set) =>
+    ({ start: t.params, end: sloppy.normals(energy.dim, { seed: 1, set }).map((z) => z * Math.sqrt(2 / 10)) }));
+  const started = process.hrtime.bigint();
   // fmax far below reach: every band takes every step, so the figure is throughput, not convergence.
   const r = await neb(energy, { bands }, { images: args.images, fmax: 1e-300, maxSteps: args.networkSteps });
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const bandSteps = r.bands.reduce((sum, b) => sum + b.steps, 0);
   return { dim: energy.dim, bands: args.bands, images: args.images, steps: args.networkSteps, seconds,
     bandStepsPerSecond: bandSteps / seconds, pointsPerSecond: r.forceCalls / seconds };
@@ -156,8 +123,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const sloppy = require(path.join(ROOT, 'dist'));
-  const { neb } = require(path.join(ROOT, 'dist', 'landscape', 'neb'));
-  const { mullerBrown } = require(path.join(ROOT, 'dist', 'landscape', 'energies'));
+  const { neb, mullerBrown } = sloppy.landscape;
   const notes = [];
   const energy = mullerBrown();
   const band = { start: await minimum(energy, [-0.558, 1.442]), end: await minimum(energy, [0.623, 0.028]) };
@@ -165,11 +131,9 @@ async function main() {
     `(${band.start.map((v) => v.toFixed(6))}) → (${band.end.map((v) => v.toFixed(6))})`);
   const rows = [await sloppySide(neb, energy, band), ...aseSide(band, args, notes)];
   console.log(table(rows));
-  const net = await networkSide(neb, args, notes);
-  if (net !== null) {
-    console.log(`\n${net.bands} bands × ${net.images} images on the ${net.dim}-dimensional loss, ${net.steps} steps: ` +
-      `${fmt(net.bandStepsPerSecond)} band-steps/s (${fmt(net.pointsPerSecond)} points/s, ${fmt(net.seconds)} s)`);
-  }
+  const net = await networkSide(sloppy, args);
+  console.log(`\n${net.bands} bands × ${net.images} images on the ${net.dim}-dimensional loss, ${net.steps} steps: ` +
+    `${fmt(net.bandStepsPerSecond)} band-steps/s (${fmt(net.pointsPerSecond)} points/s, ${fmt(net.seconds)} s)`);
   const ours = rows[0].calls;
   const head = { sloppyForceCalls: ours, target: TARGET, pass: ours < TARGET,
     line: `sloppy's defaults: ${ours} force calls; target < ${TARGET} (ASE's best hand-tuned setting): ${ours < TARGET ? 'PASS' : 'FAIL'}` };

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { integer, isFloat64Array, knownKeys } from '../validate';
+import { finiteArray, integer, isFloat64Array, knownKeys } from '../validate';
 
 /** The shape of a network: `layers` hidden layers (K) of `units` units (N), `inputs` inputs, `outputs` outputs. */
 export interface NetworkShape {
@@ -116,7 +116,7 @@ export function biasOffset(shape: NetworkShapeSpec, layer: number): number {
  * Checks a batch of networks stored back to back and returns how many there are: `params` must be a
  * Float64Array of `count` × P finite numbers (with `count` omitted, any positive multiple of P).
  * @throws SloppyError ERR_INVALID_ARG_TYPE if `params` is not a Float64Array; ERR_INVALID_ARG_VALUE for a wrong
- *   length, a bad `count`, or a NaN or infinite entry (its network and index are in `details`).
+ *   length, a bad `count`, or a NaN or infinite entry (`details`: its network as `row`, its parameter as `column`).
  */
 export function parameterBatch(params: unknown, layout: ParameterLayout, count?: number, what = 'params'): number {
   if (!isFloat64Array(params)) throw new SloppyError('ERR_INVALID_ARG_TYPE', `${what} must be a Float64Array`);
@@ -126,11 +126,6 @@ export function parameterBatch(params: unknown, layout: ParameterLayout, count?:
     const expected = count === undefined ? `a positive multiple of ${p}` : `${n} × ${p} = ${n * p}`;
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} has ${params.length} numbers; expected ${expected} (${p} parameters per network)`);
   }
-  for (let i = 0; i < params.length; i++) {
-    if (!Number.isFinite(params[i])) {
-      const network = Math.floor(i / p);
-      throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what}[${i}] = ${params[i]} (network ${network}, parameter ${i - network * p}) is not finite`, { network, index: i - network * p });
-    }
-  }
+  finiteArray(params, what, p);
   return n;
 }

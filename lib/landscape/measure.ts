@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { isFloat64Array, knownKeys } from '../validate';
+import { finiteArray, integer, isFloat64Array, knownKeys } from '../validate';
 import { parameterLayout, type NetworkShapeSpec } from './layout';
 
 /** The dimension of the points: a number, or a network shape whose parameter count it is. */
@@ -31,13 +31,7 @@ export interface PairOptions {
 const MAX_VALUES = 2 ** 30;
 
 function dimensionOf(dim: PointDimension): number {
-  if (typeof dim === 'number') {
-    if (!Number.isInteger(dim) || dim < 1) {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE', `dimension must be a positive integer; got ${dim}`);
-    }
-    return dim;
-  }
-  return parameterLayout(dim).count;
+  return typeof dim === 'number' ? integer(dim, 'dimension', 1) : parameterLayout(dim).count;
 }
 
 function checkPoints(points: unknown, d: number, what: string): number {
@@ -45,11 +39,7 @@ function checkPoints(points: unknown, d: number, what: string): number {
   if (points.length === 0 || points.length % d !== 0) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} has ${points.length} numbers, not a positive multiple of the dimension ${d}`);
   }
-  for (let i = 0; i < points.length; i++) {
-    if (!Number.isFinite(points[i])) {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what}[${i}] = ${points[i]} (point ${Math.floor(i / d)}) is not finite`, { point: Math.floor(i / d), index: i % d });
-    }
-  }
+  finiteArray(points, what, d);
   return points.length / d;
 }
 
@@ -82,6 +72,16 @@ function selectPairs(options: PairOptions, n: number): Int32Array | null {
     out[i] = v;
   }
   return out;
+}
+
+/** The L2 distance between the d numbers of `a` from `aAt` and those of `b` from `bAt`, summed from differences. */
+function distance(a: Float64Array, aAt: number, b: Float64Array, bAt: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const diff = a[aAt + k] - b[bAt + k];
+    s += diff * diff;
+  }
+  return Math.sqrt(s);
 }
 
 /**
@@ -121,14 +121,7 @@ function overPairs(n: number, options: PairOptions, value: (i: number, j: number
 export function pairwiseDistances(points: Float64Array, dim: PointDimension, options: PairOptions = {}): Float64Array {
   const d = dimensionOf(dim);
   const n = checkPoints(points, d, 'points');
-  return overPairs(n, options, (i, j) => {
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const diff = points[i * d + k] - points[j * d + k];
-      s += diff * diff;
-    }
-    return Math.sqrt(s);
-  });
+  return overPairs(n, options, (i, j) => distance(points, i * d, points, j * d, d));
 }
 
 /**
@@ -141,16 +134,7 @@ export function distancesTo(points: Float64Array, reference: Float64Array, dim: 
   if (checkPoints(reference, d, 'reference') !== 1) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `reference must be one point of ${d} numbers; got ${reference.length}`);
   }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const diff = points[i * d + k] - reference[k];
-      s += diff * diff;
-    }
-    out[i] = Math.sqrt(s);
-  }
-  return out;
+  return Float64Array.from({ length: n }, (_, i) => distance(points, i * d, reference, 0, d));
 }
 
 /**

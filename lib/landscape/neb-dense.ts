@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { checkBatch, Energy } from './energy';
-import { BandState } from './neb-forces';
+import { BandState, distance } from './neb-forces';
 
 /** The energy along a band at its images and at `perSegment` evenly spaced points inside every segment. */
 export interface DenseProfile {
@@ -50,9 +50,7 @@ export async function denseProfiles(
     const e = new Float64Array(total);
     const risesAbove: number[] = [];
     for (let j = 0; j + 1 < b.n; ++j) {
-      let segment = 0;
-      for (let d = 0; d < dim; ++d) segment += (b.x[(j + 1) * dim + d] - b.x[j * dim + d]) ** 2;
-      segment = Math.sqrt(segment);
+      const segment = distance(b.x, j + 1, j, dim);
       const at = j * (perSegment + 1);
       e[at] = b.energy[j];
       let rises = false;

@@ -54,7 +54,8 @@ function tangent(b: BandState, i: number, dim: number, t: Float64Array): void {
   for (let d = 0; d < dim; ++d) t[d] *= scale;
 }
 
-function distance(x: Float64Array, i: number, j: number, dim: number): number {
+/** The distance between images i and j of the stacked images x. */
+export function distance(x: Float64Array, i: number, j: number, dim: number): number {
   let s = 0;
   for (let d = 0; d < dim; ++d) s += (x[i * dim + d] - x[j * dim + d]) ** 2;
   return Math.sqrt(s);

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { finiteNumber, integer, knownKeys, toMatrix } from '../validate';
+import { finiteArray, finiteNumber, integer, knownKeys, positiveNumber, toMatrix } from '../validate';
 import { Energy } from './energy';
 
 /** A band from `start` to `end`, its inner images spaced evenly on the straight line between them. */
@@ -78,6 +78,7 @@ export interface NebOptions {
 
 /** The options with every default filled in. */
 export interface NebSettings {
+  images: number;
   springs: Float64Array | null;
   scalarK: number;
   climbAfter: number;
@@ -96,25 +97,12 @@ export interface NebSettings {
 const OPTION_KEYS = ['images', 'k', 'climb', 'optimizer', 'fmax', 'maxSteps', 'maxStep', 'memory', 'dense', 'insert',
   'signal', 'onProgress'] as const;
 
-function positive(value: unknown, what: string): number {
-  const v = finiteNumber(value, what);
-  if (v <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be positive; got ${v}`);
-  return v;
-}
-
 function point(value: ArrayLike<number>, dim: number, what: string): Float64Array {
   const v = Float64Array.from(value);
   if (v.length !== dim) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} has ${v.length} coordinates; the energy has dim ${dim}`);
   }
   return v;
-}
-
-function finiteCoordinates(x: Float64Array, dim: number, what: string): void {
-  const bad = x.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what}: image ${Math.floor(bad / dim)} has a non-finite coordinate (${x[bad]})`);
-  }
 }
 
 /** The initial images of one band, n × dim. */
@@ -130,7 +118,7 @@ function bandImages(input: unknown, dim: number, images: number, what: string): 
     }
     const { data, rows } = toMatrix(path, dim, `${what}.path`);
     if (rows < 3) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} has ${rows} images; a band needs at least 3`);
-    finiteCoordinates(data, dim, what);
+    finiteArray(data, `${what}.path`, dim);
     return { x: data, n: rows };
   }
   knownKeys(input, ['start', 'end'], `${what} key`);
@@ -148,7 +136,8 @@ function bandImages(input: unknown, dim: number, images: number, what: string): 
   }
   const a = point(start, dim, `${what}.start`);
   const b = point(end, dim, `${what}.end`);
-  finiteCoordinates(Float64Array.of(...a, ...b), dim, what);
+  finiteArray(a, `${what}.start`);
+  finiteArray(b, `${what}.end`);
   if (a.every((v, i) => v === b[i])) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what}: start and end coincide`);
   const x = new Float64Array(images * dim);
   for (let i = 0; i < images; ++i) {
@@ -159,12 +148,11 @@ function bandImages(input: unknown, dim: number, images: number, what: string): 
 }
 
 /** Every band's initial images, checked against the energy. */
-export function parseBands(energy: Energy, input: NebInput, options: NebOptions): { x: Float64Array; n: number }[] {
+function parseBands(energy: Energy, input: NebInput, images: number): { x: Float64Array; n: number }[] {
   if (typeof energy !== 'object' || energy === null || typeof energy.evaluate !== 'function') {
     throw new SloppyError('ERR_INVALID_ARG_TYPE', 'energy must be an Energy { dim, evaluate(points, count, signal) }');
   }
   const dim = integer(energy.dim, 'energy.dim', 1);
-  const images = integer(options.images ?? 10, 'images', 3);
   if (typeof input === 'object' && input !== null && 'bands' in input) {
     knownKeys(input, ['bands'], 'input key');
     if (!Array.isArray(input.bands) || input.bands.length === 0) {
@@ -175,29 +163,20 @@ export function parseBands(energy: Energy, input: NebInput, options: NebOptions)
   return [bandImages(input, dim, images, 'band')];
 }
 
-/** The options with their defaults; per-spring constants must fit every band. */
-export function parseOptions(options: NebOptions, bandSizes: number[]): NebSettings {
+/** The options with their defaults. */
+function parseOptions(options: NebOptions): NebSettings {
   if (typeof options !== 'object' || options === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options must be an object');
   knownKeys(options, OPTION_KEYS, 'NEB option');
   let springs: Float64Array | null = null;
   let scalarK = Infinity;
   const k = options.k ?? Infinity;
   if (typeof k === 'number') {
-    if (k !== Infinity) scalarK = positive(k, 'k');
+    if (k !== Infinity) scalarK = positiveNumber(k, 'k');
   } else {
     if (!Array.isArray(k) && !ArrayBuffer.isView(k)) {
       throw new SloppyError('ERR_INVALID_ARG_TYPE', 'k must be a number or an array of numbers');
     }
-    if (k.length !== bandSizes[0] - 1) {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE',
-        `k has ${k.length} spring constants; a band of ${bandSizes[0]} images has ${bandSizes[0] - 1} springs`);
-    }
-    springs = Float64Array.from(k, (v, j) => positive(v, `k[${j}]`));
-    const misfit = bandSizes.findIndex((n) => n !== bandSizes[0]);
-    if (misfit >= 0) {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE',
-        `per-spring k needs bands of equal length; band ${misfit} has ${bandSizes[misfit]} images, band 0 ${bandSizes[0]}`);
-    }
+    springs = Float64Array.from(k, (v, j) => positiveNumber(v, `k[${j}]`));
   }
   const climb = options.climb ?? true;
   let climbAfter: number;
@@ -224,13 +203,14 @@ export function parseOptions(options: NebOptions, bandSizes: number[]): NebSetti
     throw new SloppyError('ERR_INVALID_ARG_TYPE', 'onProgress must be a function');
   }
   return {
+    images: integer(options.images ?? 10, 'images', 3),
     springs,
     scalarK,
     climbAfter,
     optimizer,
-    fmax: positive(options.fmax ?? 1e-3, 'fmax'),
+    fmax: positiveNumber(options.fmax ?? 1e-3, 'fmax'),
     maxSteps: integer(options.maxSteps ?? 1000, 'maxSteps', 1),
-    maxStep: options.maxStep === undefined ? undefined : positive(options.maxStep, 'maxStep'),
+    maxStep: options.maxStep === undefined ? undefined : positiveNumber(options.maxStep, 'maxStep'),
     memory: integer(options.memory ?? 20, 'memory', 1),
     dense: integer(options.dense ?? (rounds > 0 ? 9 : 0), 'dense', 0),
     rounds,
@@ -238,4 +218,21 @@ export function parseOptions(options: NebOptions, bandSizes: number[]): NebSetti
     signal: options.signal,
     onProgress: options.onProgress,
   };
+}
+
+/**
+ * The options, then every band's initial images; per-spring constants must fit every band. Options come first so
+ * that a band's default image count is read from an options object already known to be one.
+ */
+export function parseInput(energy: Energy, input: NebInput, options: NebOptions): { bands: { x: Float64Array; n: number }[]; settings: NebSettings } {
+  const settings = parseOptions(options);
+  const bands = parseBands(energy, input, settings.images);
+  const springs = settings.springs;
+  bands.forEach(({ n }, i) => {
+    if (springs !== null && springs.length !== n - 1) {
+      throw new SloppyError('ERR_INVALID_ARG_VALUE',
+        `k has ${springs.length} spring constants; band ${i} has ${n} images and so ${n - 1} springs`);
+    }
+  });
+  return { bands, settings };
 }

@@ -43,7 +43,7 @@ function capStep(p: Float64Array, dim: number, maxStep: number): void {
 export function lbfgs(dim: number, memory: number, maxStep: number): BandOptimizer {
   // A ring of curvature pairs and the previous point, allocated once per band length (each slot when first
   // filled): with 100 bands of 18 × 136 coordinates, fresh arrays every step cost more than the arithmetic.
-  let size = -1;
+  let hasPrevious = false;
   let ring: ({ s: Float64Array; y: Float64Array; rho: number } | undefined)[] = [];
   let newest = -1;
   let stored = 0;
@@ -55,14 +55,14 @@ export function lbfgs(dim: number, memory: number, maxStep: number): BandOptimiz
   return {
     reset() {
       stored = 0;
-      size = -1;
+      hasPrevious = false;
     },
     step(x, f) {
       if (x.length !== previousX.length) {
         ring = new Array(memory);
         [previousX, previousF, p] = [new Float64Array(x.length), new Float64Array(x.length), new Float64Array(x.length)];
         stored = 0;
-      } else if (size === x.length) {
+      } else if (hasPrevious) {
         const slot = (ring[(newest + 1) % memory] ??= { s: new Float64Array(x.length), y: new Float64Array(x.length), rho: 0 });
         for (let i = 0; i < x.length; ++i) {
           slot.s[i] = x[i] - previousX[i];
@@ -77,7 +77,7 @@ export function lbfgs(dim: number, memory: number, maxStep: number): BandOptimiz
           stored = Math.min(stored + 1, memory);
         } else stored = 0;
       }
-      size = x.length;
+      hasPrevious = true;
       p.set(f);
       if (stored > 0) {
         for (let j = 0; j < stored; ++j) {
@@ -119,7 +119,10 @@ export function fire(dim: number, maxStep: number): BandOptimizer {
   const F_DEC = 0.5;
   const ALPHA_START = 0.1;
   const F_ALPHA = 0.99;
+  // The step's scratch is allocated with the velocity, once per reset: as in lbfgs, fresh arrays every step would
+  // cost more than the arithmetic.
   let v: Float64Array | null = null;
+  let p = new Float64Array(0);
   let dt = 0;
   let dtMax = 0;
   let alpha = ALPHA_START;
@@ -129,15 +132,16 @@ export function fire(dim: number, maxStep: number): BandOptimizer {
       v = null;
     },
     step(x, f) {
+      // The power test P = F·v starts from the second step: at rest P = 0 would count as uphill and halve dt
+      // before the first move (ASE's FIRE skips it too).
       if (v === null) {
         v = new Float64Array(x.length);
+        p = new Float64Array(x.length);
         dt = Math.sqrt((0.1 * maxStep) / Math.max(longestImage(f, dim), Number.MIN_VALUE));
         dtMax = 10 * dt;
         alpha = ALPHA_START;
         uphillFree = 0;
-      }
-      const power = dot(f, v);
-      if (power > 0) {
+      } else if (dot(f, v) > 0) {
         const mix = (alpha * Math.sqrt(dot(v, v))) / Math.max(Math.sqrt(dot(f, f)), Number.MIN_VALUE);
         for (let i = 0; i < v.length; ++i) v[i] = (1 - alpha) * v[i] + mix * f[i];
         if (++uphillFree > N_MIN) {
@@ -150,7 +154,6 @@ export function fire(dim: number, maxStep: number): BandOptimizer {
         alpha = ALPHA_START;
         uphillFree = 0;
       }
-      const p = new Float64Array(x.length);
       for (let i = 0; i < v.length; ++i) {
         v[i] += dt * f[i];
         p[i] = dt * v[i];

@@ -7,8 +7,8 @@
 import { SloppyError } from '../errors';
 import { checkBatch, Energy } from './energy';
 import { DenseProfile, denseProfiles, insertImages } from './neb-dense';
-import { BandState, nebForces, respace } from './neb-forces';
-import { NebInput, NebOptions, NebSettings, parseBands, parseOptions } from './neb-input';
+import { BandState, distance, nebForces, respace } from './neb-forces';
+import { NebInput, NebOptions, NebSettings, parseInput } from './neb-input';
 import { BandOptimizer, fire, lbfgs } from './neb-optimize';
 
 export type { NebBandInput, NebEndpoints, NebInput, NebOptions, NebPath, NebProgress } from './neb-input';
@@ -74,11 +74,7 @@ function highestInner(b: Band): number {
 
 function newBand(x: Float64Array, n: number, dim: number, s: NebSettings): Band {
   let spacing = 0;
-  for (let i = 1; i < n; ++i) {
-    let d2 = 0;
-    for (let d = 0; d < dim; ++d) d2 += (x[i * dim + d] - x[(i - 1) * dim + d]) ** 2;
-    spacing += Math.sqrt(d2) / (n - 1);
-  }
+  for (let i = 1; i < n; ++i) spacing += distance(x, i, i - 1, dim) / (n - 1);
   const maxStep = s.maxStep ?? spacing / 2;
   if (!(maxStep > 0)) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'all images of a band coincide; give maxStep or distinct images');
   return {
@@ -197,8 +193,7 @@ function bandResult(b: Band, dim: number, dense: DenseProfile | undefined): NebB
  * band.climbing.position; // ≈ [-0.8220, 0.6243], the saddle
  */
 export async function neb(energy: Energy, input: NebInput, options: NebOptions = {}): Promise<NebResult> {
-  const initial = parseBands(energy, input, options);
-  const s = parseOptions(options, initial.map((b) => b.n));
+  const { bands: initial, settings: s } = parseInput(energy, input, options);
   const dim = energy.dim;
   const bands = initial.map(({ x, n }) => newBand(x, n, dim, s));
   const counter: Counter = { points: 0, calls: 0 };

@@ -1,21 +1,8 @@
 import { SloppyError } from '../../lib/errors';
 import { biasOffset, networkShape, parameterCount, parameterLayout, weightOffset } from '../../lib/landscape/layout';
 import { symmetrize } from '../../lib/landscape/symmetrize';
+import { normals } from '../../lib/rng';
 import { maxRelative } from '../helpers/matrices';
-
-/** Seeded mulberry32 uniforms in [0, 1) and Box–Muller normals, so every case is reproducible. */
-function generator(seed: number): { uniform: () => number; normal: () => number } {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, normal };
-}
 
 interface Shape {
   layers: number;
@@ -81,24 +68,24 @@ function outputs(v: Float64Array, s: Shape, offset = 0): Float64Array {
   return Float64Array.from(ys);
 }
 
-/** Applies a random element of ℝ₊^{KN} ⋊ S_N^K: log-normal scales of spread σ, then a random permutation per layer. */
+/**
+ * Applies a random element of ℝ₊^{KN} ⋊ S_N^K: log-normal scales of spread σ, then a random permutation per layer
+ * (the order that sorts a second set of seeded normals, which is uniform over S_N).
+ */
 function randomGroupElement(v: Float64Array, s: Shape, sigma: number, seed: number): Float64Array {
-  const g = generator(seed);
+  const z = normals(2 * s.layers * s.units, { seed });
   const net = unpack(v, s);
   for (let l = 0; l < s.layers; l++) {
     for (let j = 0; j < s.units; j++) {
-      const scale = Math.exp(sigma * g.normal());
+      const scale = Math.exp(sigma * z[2 * l * s.units + j]);
       net.w[l][j] = net.w[l][j].map((w) => w * scale);
       net.b[l][j] *= scale;
       net.w[l + 1].forEach((row) => {
         row[j] /= scale;
       });
     }
-    const perm = Array.from({ length: s.units }, (_, j) => j);
-    for (let j = s.units - 1; j > 0; j--) {
-      const r = Math.floor(g.uniform() * (j + 1));
-      [perm[j], perm[r]] = [perm[r], perm[j]];
-    }
+    const keys = z.subarray((2 * l + 1) * s.units, (2 * l + 2) * s.units);
+    const perm = Array.from({ length: s.units }, (_, j) => j).sort((a, b) => keys[a] - keys[b]);
     net.w[l] = perm.map((p) => net.w[l][p]);
     net.b[l] = perm.map((p) => net.b[l][p]);
     net.w[l + 1] = net.w[l + 1].map((row) => perm.map((p) => row[p]));
@@ -106,10 +93,10 @@ function randomGroupElement(v: Float64Array, s: Shape, sigma: number, seed: numb
   return pack(net);
 }
 
+/** Normal weights with log-normal spreads of σ, so that networks arrive far from balance. */
 function randomNetworks(s: Shape, count: number, sigma: number, seed: number): Float64Array {
-  const g = generator(seed);
-  const p = parameterCount(s);
-  return Float64Array.from({ length: count * p }, () => g.normal() * Math.exp(sigma * g.normal()));
+  const z = normals(2 * count * parameterCount(s), { seed });
+  return Float64Array.from({ length: z.length / 2 }, (_, i) => z[2 * i] * Math.exp(sigma * z[2 * i + 1]));
 }
 
 /** Squared norm of the whole vector after scaling hidden unit (l, j) by exp(u[l·N + j]). */
@@ -301,7 +288,6 @@ describe('symmetrize', () => {
   });
 
   test('is a true minimum over the log-scales: zero gradient, and perturbations raise the norm', () => {
-    const g = generator(5);
     for (const i of [0, 1, 2]) {
       const v = result.params.slice(i * p, (i + 1) * p);
       const u = Array<number>(25).fill(0);
@@ -316,7 +302,7 @@ describe('symmetrize', () => {
         expect(Math.abs(grad)).toBeLessThan(1e-8 * f0);
       }
       for (let trial = 0; trial < 50; trial++) {
-        const du = u.map(() => 1e-3 * g.normal());
+        const du = Array.from(normals(25, { seed: 5, set: i, trial }), (z) => 1e-3 * z);
         expect(normAtLogScales(v, FIVE, du)).toBeGreaterThan(f0);
       }
     }
@@ -405,7 +391,7 @@ describe('symmetrize', () => {
         caught = err;
       }
       expect((caught as SloppyError).code).toBe('ERR_INVALID_ARG_VALUE');
-      expect((caught as SloppyError).details).toEqual({ network: 1, index: 64 });
+      expect((caught as SloppyError).details).toEqual({ row: 1, column: 64 });
     }
     expectCode(() => symmetrize(new Float64Array(136), { layers: 5, units: 0 }), 'ERR_INVALID_ARG_VALUE');
     expectCode(() => symmetrize(new Float64Array(136), { layers: 5, units: 5, depth: 3 } as never), 'ERR_UNKNOWN_OPTION');
