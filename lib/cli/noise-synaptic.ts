@@ -12,7 +12,7 @@ import { SloppyError } from '../errors';
 import { writeNpy } from '../io/npy';
 import { compareNoise, NoiseComparison } from '../synaptic/compare';
 import { MODEL_KEYS, NoiseMode, SynapticModelOptions } from '../synaptic/options';
-import { ReportVariant, writeNoiseReport } from '../synaptic/report';
+import { pct, ReportVariant, writeNoiseReport } from '../synaptic/report';
 import { FlagSpec, Parsed } from './args';
 
 /** The flags of `sloppy noise synaptic`. */
@@ -34,12 +34,6 @@ export const noiseSynapticFlags: Record<string, FlagSpec> = {
   out: { type: 'string', help: 'output folder (default ./out/noise-synaptic)' },
   help: { type: 'boolean', help: 'show this help' },
 };
-
-/** A fraction as percent to 0.1, without a '-0.0'. */
-function pct(v: number): string {
-  const s = (100 * v).toFixed(1);
-  return s === '-0.0' ? '0.0' : s;
-}
 
 function list(value: unknown, fallback: string): string[] {
   return String(value ?? fallback).split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -7,7 +7,7 @@
 import { SloppyError } from '../errors';
 import { NoiseMode } from './options';
 import { synapticSampling, SynapticOptions, SynapticResult } from './run';
-import { meanCi, MeanCi, pairedDifference } from './stats';
+import { checkLevel, meanCi, MeanCi, pairedDifference } from './stats';
 
 /** Options of {@link compareNoise}: those of {@link synapticSampling} (its `noise` is set per mode). */
 export interface CompareOptions extends Omit<SynapticOptions, 'noise'> {
@@ -54,7 +54,7 @@ export async function compareNoise(opts: CompareOptions = {}): Promise<NoiseComp
   if (!Array.isArray(modes) || modes.length === 0 || new Set(modes).size !== modes.length || modes.some((m) => !ALL_MODES.includes(m))) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `modes must be distinct entries of ${ALL_MODES.join(', ')}`);
   }
-  if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'level must lie in (0, 1)');
+  checkLevel(level);
   if ('noise' in rest) throw new SloppyError('ERR_UNKNOWN_OPTION', 'compareNoise sets noise per mode; pass modes instead');
   const results: Partial<Record<NoiseMode, SynapticResult>> = {};
   for (const [k, mode] of modes.entries()) {

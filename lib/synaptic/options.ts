@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { finiteNumber, integer, isFloat64Array, knownKeys } from '../validate';
+import { finiteArray, finiteNumber, integer, knownKeys, toMatrix } from '../validate';
 import type { NativeSynapticParams } from './binding';
 
 /** Noise on θ: none; Eq. 1's standard √(2b)·dW; Eq. 3's weight-dependent, variance N·α·e^{w} per unit time. */
@@ -104,20 +104,17 @@ function choice<T extends string>(value: unknown, allowed: readonly T[], what: s
   return value as T;
 }
 
-function flag(value: unknown, what: string): boolean {
+/** Checks a boolean option. */
+export function flag(value: unknown, what: string): boolean {
   if (typeof value !== 'boolean') throw new SloppyError('ERR_INVALID_ARG_TYPE', `${what} must be a boolean`);
   return value;
 }
 
 function clusterMeans(value: unknown, classes: number): Float64Array {
-  const rows = Array.isArray(value) && value.every((r) => Array.isArray(r) || ArrayBuffer.isView(r));
-  const flat = rows ? (value as ArrayLike<number>[]).flatMap((r) => Array.from(r)) : isFloat64Array(value) || Array.isArray(value) ? Array.from(value as ArrayLike<number>) : undefined;
-  if (flat === undefined) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'clusterMeans must be classes × 3 numbers (rows or flat)');
-  if (flat.length !== 3 * classes) {
-    throw new SloppyError('ERR_INVALID_ARG_VALUE', `clusterMeans holds ${flat.length} numbers; expected classes × 3 = ${3 * classes}`);
-  }
-  flat.forEach((v, k) => finiteNumber(v, `clusterMeans[${k}]`));
-  return Float64Array.from(flat);
+  const { data, rows } = toMatrix(value, 3, 'clusterMeans');
+  if (rows !== classes) throw new SloppyError('ERR_INVALID_ARG_VALUE', `clusterMeans has ${rows} rows; expected classes = ${classes}`);
+  finiteArray(data, 'clusterMeans', 3);
+  return data;
 }
 
 /** Validates the model's options and fills in the defaults. */

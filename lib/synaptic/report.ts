@@ -8,11 +8,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { escapeXml, renderLinePlot } from '../io/svg';
+import { chart } from '../io/chart';
+import { styleElement } from '../io/html';
+import { escapeXml, PALETTE } from '../io/svg';
 import { NoiseComparison } from './compare';
 import { NoiseMode } from './options';
 import { MeanCi } from './stats';
-import { styleElement } from '../io/html';
 
 /** One model variant's comparison, with the label the report gives it. */
 export interface ReportVariant {
@@ -24,13 +25,14 @@ const MODE_NAMES: Record<NoiseMode, string> = { none: 'no noise', standard: 'sta
 
 const STYLE = '.yes { color: #007a3d; font-weight: bold; } .no { color: #b00020; font-weight: bold; }';
 
-function pct(v: number): string {
+/** A fraction as percent to 0.1, without a '-0.0'; '–' for a non-finite value. */
+export function pct(v: number): string {
   if (!Number.isFinite(v)) return '–';
   const s = (100 * v).toFixed(1);
   return s === '-0.0' ? '0.0' : s;
 }
 
-function ci(m: MeanCi): string {
+function meanSd(m: MeanCi): string {
   return `${pct(m.mean)} ± ${pct(m.sd)}`;
 }
 
@@ -68,31 +70,31 @@ function curves(c: NoiseComparison): string {
   const first = c.results[c.modes[0]];
   if (first === undefined) return '';
   const x = Array.from(first.curveTime, (t) => t / 60);
-  const series = c.modes.flatMap((m) => {
+  const series = c.modes.flatMap((m, k) => {
     const r = c.results[m];
     if (r === undefined) return [];
-    const points = r.curveSamples.length;
+    const points = r.curveSamples.length, colour = PALETTE[k % PALETTE.length];
     return [
-      { name: `test, ${m}`, values: meanCurve(r.testAccuracy, r.runs, points) },
-      { name: `train, ${m}`, values: meanCurve(r.trainAccuracy, r.runs, points) },
+      { label: `test, ${m}`, x, y: meanCurve(r.testAccuracy, r.runs, points), colour },
+      { label: `train, ${m}`, x, y: meanCurve(r.trainAccuracy, r.runs, points), colour, attrs: ' stroke-dasharray="5 3"' },
     ];
   });
-  const svg = renderLinePlot({ x, series, xLabel: 'simulated training time (min)', yLabel: 'accuracy (%)', width: 900, height: 420 });
-  return `<figure>${svg.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>Mean over ${first.runs} runs: held-out accuracy of the frozen network (test) and online accuracy since the previous point (train).</figcaption></figure>`;
+  const svg = chart({ series, xLabel: 'simulated training time (min)', yLabel: 'accuracy (%)', width: 900, height: 420 });
+  return `<figure>${svg}<figcaption>Mean over ${first.runs} runs: held-out accuracy of the frozen network (test, solid) and online accuracy since the previous point (train, dashed).</figcaption></figure>`;
 }
 
 function variantSection(v: ReportVariant): string {
   const c = v.comparison;
   const summary = table(
     ['noise', 'test accuracy (%) mean ± sd', `${Math.round(100 * (c.summary[0]?.test.level ?? 0.95))}% CI`, 'train accuracy (%)', 'CI'],
-    c.summary.map((s) => [escapeXml(MODE_NAMES[s.mode]), ci(s.test), interval(s.test), ci(s.train), interval(s.train)]),
+    c.summary.map((s) => [escapeXml(MODE_NAMES[s.mode]), meanSd(s.test), interval(s.test), meanSd(s.train), interval(s.train)]),
   );
   const paired = table(
     ['difference', 'test (points)', 'CI', 'verdict', 'train (points)', 'CI', 'verdict'],
     c.paired.map((p) => [
       `${escapeXml(p.a)} − ${escapeXml(p.b)}`,
-      ci(p.test), interval(p.test), verdict(p.test),
-      ci(p.train), interval(p.train), verdict(p.train),
+      meanSd(p.test), interval(p.test), verdict(p.test),
+      meanSd(p.train), interval(p.train), verdict(p.train),
     ]),
   );
   return `<section><h2>${escapeXml(v.label)}</h2>${curves(c)}${summary}<p>Paired differences over the same runs (same clusters, inputs and spikes):</p>${paired}</section>`;

@@ -9,8 +9,8 @@ import { resolveDevice, Device } from '../backends';
 import { SloppyError } from '../errors';
 import { runJob } from '../job';
 import { native } from '../native';
-import { integer } from '../validate';
-import { checkOptionsObject, MODEL_KEYS, resolveModel, ResolvedModel, SynapticModelOptions } from './options';
+import { finiteArray, integer } from '../validate';
+import { checkOptionsObject, flag, MODEL_KEYS, resolveModel, ResolvedModel, SynapticModelOptions } from './options';
 
 /** Options of {@link synapticSampling}: the model's and the run's. */
 export interface SynapticOptions extends SynapticModelOptions {
@@ -66,7 +66,7 @@ export interface SynapticResult {
 }
 
 /** The run options after validation. */
-export interface ResolvedRun {
+interface ResolvedRun {
   runs: number;
   seed: number;
   firstRun: number;
@@ -78,9 +78,8 @@ export interface ResolvedRun {
 }
 
 /** Validates the run options (not the model's). */
-export function resolveRun(opts: SynapticOptions): ResolvedRun {
+function resolveRun(opts: SynapticOptions): ResolvedRun {
   const samples = integer(opts.samples ?? 43200, 'samples', 0, 2 ** 31 - 1);
-  if (opts.weights !== undefined && typeof opts.weights !== 'boolean') throw new SloppyError('ERR_INVALID_ARG_TYPE', 'weights must be a boolean');
   return {
     runs: integer(opts.runs ?? 10, 'runs', 1, 1 << 20),
     seed: integer(opts.seed ?? 1, 'seed', 0),
@@ -88,7 +87,7 @@ export function resolveRun(opts: SynapticOptions): ResolvedRun {
     samples,
     curveEvery: integer(opts.curveEvery ?? Math.max(1, Math.ceil(samples / 20)), 'curveEvery', 1),
     testPerClass: integer(opts.testPerClass ?? 20, 'testPerClass', 1, 1 << 20),
-    weights: opts.weights ?? false,
+    weights: flag(opts.weights ?? false, 'weights'),
     threads: integer(opts.threads ?? 0, 'threads', 0, 4096),
   };
 }
@@ -147,6 +146,10 @@ export interface InputProbe {
 /**
  * The input neurons of run `run` facing one stimulus for `presentations` presentations (the spike generator
  * of the training runs, counted), with the run's cluster geometry.
+ * @param stimulus - a point y of the 3-D stimulus space.
+ * @param opts - the model's options and `seed` (default 1), `run` (the global run index, default 0) and
+ *   `presentations` (default 1).
+ * @throws SloppyError ERR_INVALID_ARG_VALUE / ERR_INVALID_ARG_TYPE / ERR_UNKNOWN_OPTION for bad input.
  */
 export function probeInputs(
   stimulus: ArrayLike<number>,
@@ -158,7 +161,7 @@ export function probeInputs(
     throw new SloppyError('ERR_INVALID_ARG_VALUE', 'stimulus must hold 3 numbers');
   }
   const y = Float64Array.from(stimulus);
-  if (!y.every(Number.isFinite)) throw new SloppyError('ERR_NONFINITE', 'stimulus must be finite');
+  finiteArray(y, 'stimulus');
   return native.synaptic.probe({
     params: model.params,
     means: model.means,

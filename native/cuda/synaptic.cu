@@ -3,9 +3,7 @@
 // block in shared memory), and the plasticity of its synapses; thread 0 draws each event's winner. The
 // per-element math is native/synaptic/'s, as on the CPU; sums run in another order, so results agree with
 // the CPU to rounding (a winner changes only when a uniform falls within rounding of a softmax boundary).
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include "../core/errors.h"
@@ -145,7 +143,7 @@ __device__ int present(const DeviceRuns& d, int64_t n, bool test, int64_t index,
         const double sign = side == 0 ? 1.0 : -1.0;
         for (int i = threadIdx.x; i < I; i += kThreads) {
           const int64_t q = n * S + k * I + i;
-          d.theta[q] = clipTheta(p, d.theta[q] + likelihoodStep(p, d.w[q], sign * (xj[i] - d.c[q])));
+          d.theta[q] = eventUpdate(p, d.theta[q], d.w[q], d.c[q], xj[i], sign);
         }
       }
       __syncthreads();
@@ -155,23 +153,14 @@ __device__ int present(const DeviceRuns& d, int64_t n, bool test, int64_t index,
     __syncthreads();
   }
   if (learn) {
-    const PathRng noise = rngOf(d.seed, run, kNoiseChannel);
+    const bool noisy = p.noise != SynNoise::None, perSample = p.update == SynUpdate::PerSample;
     for (int k = 0; k < K; ++k) {
       for (int i = threadIdx.x; i < I; i += kThreads) {
         const int64_t q = n * S + k * I + i;
-        const int local = k * I + i;
-        double xi = 0.0;
-        if (p.noise != SynNoise::None) {
-          const Philox4x32 r = noise.block(step, static_cast<uint32_t>(local / 2), Stream::Dynamics);
-          double a, b;
-          boxMuller(uniform_open0(r.v[0], r.v[1]), uniform_open0(r.v[2], r.v[3]), a, b);
-          xi = local % 2 == 0 ? a : b;
-        }
-        double change = priorNoiseStep(p, d.theta[q], d.c[q], xi);
-        if (p.update == SynUpdate::PerSample) {
-          change += likelihoodStep(p, d.w[q], presentationGain(k == label, d.sumAll[n * I + i], events, d.sumOwn[q], counts[k], d.c[q]));
-        }
-        d.theta[q] = clipTheta(p, d.theta[q] + change);
+        const double xi = noisy ? noiseAt(d.seed, run, step, k * I + i) : 0.0;
+        const double likelihood =
+            perSample ? likelihoodStep(p, d.w[q], presentationGain(k == label, d.sumAll[n * I + i], events, d.sumOwn[q], counts[k], d.c[q])) : 0.0;
+        d.theta[q] = presentationUpdate(p, d.theta[q], d.c[q], xi, likelihood);
       }
     }
     __syncthreads();
@@ -237,16 +226,13 @@ __global__ void testKernel(DeviceRuns d, int total, double* accuracy, double* co
   if (threadIdx.x == 0) accuracy[n] = static_cast<double>(correct) / total;
 }
 
-void checkCancel(const SynJob& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
-
 }  // namespace
 
 SynResult synapticCuda(const SynJob& job) {
   const SynParams& p = job.params;
   const int64_t R = job.runs, I = p.inputs, S = synapseCount(p), K = p.classes;
-  const int cap = eventCapacity(p), points = synCurvePoints(job);
+  SynResult r = synResultFor(job);
+  const int cap = eventCapacity(p), points = r.curvePoints;
   DeviceBuffer<double> means(job.means.size()), theta(R * S), w(R * S), c(R * S), sumOwn(R * S), sumAll(R * I),
       decayState(R * I), riseState(R * I), testDecay(R * I), testRise(R * I), centres(R * I * 3), x(R * cap * I),
       events(R * 4 * (cap + 1)), norm(R * K), accuracy(R), rate(R), confusion(R * K * (K + 1));
@@ -254,19 +240,11 @@ SynResult synapticCuda(const SynJob& job) {
   means.upload(job.means.data(), job.means.size());
   const int zero = 0;
   fault.upload(&zero, 1);
-  std::vector<double> zeros(R * K * (K + 1), 0.0);
-  confusion.upload(zeros.data(), zeros.size());
+  confusion.upload(r.confusion.data(), r.confusion.size());
   const DeviceRuns d{p, job.seed, job.firstRun, cap, job.means.empty() ? nullptr : means.get(), theta.get(), w.get(),
                      c.get(), sumOwn.get(), sumAll.get(), decayState.get(), riseState.get(), testDecay.get(),
                      testRise.get(), centres.get(), x.get(), events.get(), norm.get(), fault.get()};
   const unsigned grid = static_cast<unsigned>(R);
-  SynResult r;
-  r.curvePoints = points;
-  for (int k = 0; k < points; ++k) r.curveSamples.push_back(static_cast<double>(curveSample(job.samples, job.curveEvery, k)));
-  r.trainAccuracy.assign(R * points, std::numeric_limits<double>::quiet_NaN());
-  r.outputRate.assign(R * points, std::numeric_limits<double>::quiet_NaN());
-  r.testAccuracy.resize(R * points);
-  r.confusion.resize(R * K * (K + 1));
   std::vector<double> host(R);
   auto sync = [&](const char* where) {
     cudaCheck(cudaGetLastError(), where);
@@ -289,7 +267,7 @@ SynResult synapticCuda(const SynJob& job) {
   }
   test(0);
   for (int k = 1; k < points; ++k) {
-    checkCancel(job);
+    synCheckCancel(job);
     trainKernel<<<grid, kThreads>>>(d, curveSample(job.samples, job.curveEvery, k - 1), curveSample(job.samples, job.curveEvery, k),
                                     accuracy.get(), rate.get());
     sync("synaptic trainKernel");

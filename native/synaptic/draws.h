@@ -24,6 +24,19 @@ constexpr uint32_t kTestStep = 0x80000000u;
 
 SLOPPY_HD PathRng rngOf(uint64_t seed, uint64_t run, int channel) { return makePathRng(seed, run, channel); }
 
+// Normal `index` of PathRng::normals(step, stream, …), drawn alone: for a thread that needs just its own.
+SLOPPY_HD double normalAt(const PathRng& r, uint32_t step, int index, Stream stream) {
+  const Philox4x32 b = r.block(step, static_cast<uint32_t>(index / 2), stream);
+  double first, second;
+  boxMuller(uniform_open0(b.v[0], b.v[1]), uniform_open0(b.v[2], b.v[3]), first, second);
+  return index % 2 == 0 ? first : second;
+}
+
+// Synaptic noise ξ of synapse `index` (k·I + i) at a presentation: normal `index` of the noise channel.
+SLOPPY_HD double noiseAt(uint64_t seed, uint64_t run, uint32_t step, int index) {
+  return normalAt(rngOf(seed, run, kNoiseChannel), step, index, Stream::Dynamics);
+}
+
 SLOPPY_HD uint32_t trainStep(int64_t sample) { return static_cast<uint32_t>(sample); }
 SLOPPY_HD uint32_t testStep(int sample) { return kTestStep + static_cast<uint32_t>(sample); }
 
@@ -64,10 +77,7 @@ SLOPPY_HD void drawCentre(uint64_t seed, uint64_t run, int i, double* centre) {
 
 // The initial θ of synapse `index` (k·I + i), from the prior N(μ, σ²).
 SLOPPY_HD double drawTheta(const SynParams& p, uint64_t seed, uint64_t run, int index) {
-  const Philox4x32 r = rngOf(seed, run, 0).block(kThetaStep, static_cast<uint32_t>(index / 2), Stream::Quenched);
-  double a, b;
-  boxMuller(uniform_open0(r.v[0], r.v[1]), uniform_open0(r.v[2], r.v[3]), a, b);
-  return p.mu + p.sigma * (index % 2 == 0 ? a : b);
+  return p.mu + p.sigma * normalAt(rngOf(seed, run, 0), kThetaStep, index, Stream::Quenched);
 }
 
 // The label of a presentation: uniform for training, class t mod C for test sample t (a balanced set).
@@ -111,7 +121,7 @@ SLOPPY_HD int drawEvents(const SynParams& p, uint64_t seed, uint64_t run, uint32
   }
 }
 
-// n normals of the Dynamics stream at `step`, exactly PathRng::normals's, eight Philox blocks at a time so
+// n normals of the Dynamics stream at `step`, exactly PathRng::normals's (and normalAt's), eight Philox blocks at a time so
 // that the CPU vectorises the generator (the noise of one presentation is K·I normals).
 inline void fillNormals(const PathRng& r, uint32_t step, double* out, int n) {
   constexpr int W = 8;

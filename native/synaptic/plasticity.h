@@ -48,6 +48,17 @@ SLOPPY_HD double priorNoiseStep(const SynParams& p, double theta, double c, doub
   return step;
 }
 
+// θ after one output event under per-event updating: `sign` is +1 on the label's row, −1 on the winner's.
+SLOPPY_HD double eventUpdate(const SynParams& p, double theta, double w, double c, double x, double sign) {
+  return clipTheta(p, theta + likelihoodStep(p, w, sign * (x - c)));
+}
+
+// θ at the end of a presentation: the prior drift and noise plus `likelihood`, the presentation's summed
+// teacher step under per-sample updating (0 under per-event updating, whose steps came at the events).
+SLOPPY_HD double presentationUpdate(const SynParams& p, double theta, double c, double xi, double likelihood) {
+  return clipTheta(p, theta + (priorNoiseStep(p, theta, c, xi) + likelihood));
+}
+
 // The winner of an output event: k with probability softmax(u)_k, chosen by one uniform in (0, 1].
 SLOPPY_HD int pickWinner(const double* u, int classes, double uniform) {
   double top = u[0];

@@ -99,8 +99,9 @@ RunState initialState(const SynJob& job, uint64_t run) {
   return s;
 }
 
-// One presentation; learns when `learn`. Compiled for AVX-512, AVX2 and baseline x86-64, chosen at load. Returns the predicted label (−1: silent); sets `counts` (events won
-// per output), `events` and the presentation's `label`.
+// One presentation; learns when `learn`. Compiled for AVX-512, AVX2 and baseline x86-64, chosen at load.
+// Returns the predicted label (−1: silent); sets `counts` (events won per output), `events` and the
+// presentation's `label`.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
@@ -149,25 +150,24 @@ int present(const SynJob& job, RunState& s, Scratch& z, bool test, int64_t index
         double* th = s.theta.data() + k * I;
         const double* w = s.w.data() + k * I;
         const double* c = s.c.data() + k * I;
-        for (int i = 0; i < I; ++i) th[i] = clipTheta(p, th[i] + likelihoodStep(p, w[i], sign * (xj[i] - c[i])));
+        for (int i = 0; i < I; ++i) th[i] = eventUpdate(p, th[i], w[i], c[i], xj[i], sign);
         refreshRow(p, s, k);
       }
     }
   }
   if (learn) {
-    const int S = synapseCount(p);
-    if (p.noise != SynNoise::None) fillNormals(rngOf(job.seed, s.run, kNoiseChannel), step, z.normals.data(), S);
+    const bool noisy = p.noise != SynNoise::None;
+    if (noisy) fillNormals(rngOf(job.seed, s.run, kNoiseChannel), step, z.normals.data(), synapseCount(p));
     for (int k = 0; k < K; ++k) {
       double* th = s.theta.data() + k * I;
       const double* w = s.w.data() + k * I;
       const double* c = s.c.data() + k * I;
       const double* own = z.sumOwn.data() + k * I;
       const double* xi = z.normals.data() + k * I;
-      const bool noisy = p.noise != SynNoise::None;
       for (int i = 0; i < I; ++i) {
-        double step = priorNoiseStep(p, th[i], c[i], noisy ? xi[i] : 0.0);
-        if (perSample) step += likelihoodStep(p, w[i], presentationGain(k == label, z.sumAll[i], events, own[i], counts[k], c[i]));
-        th[i] = clipTheta(p, th[i] + step);
+        const double likelihood =
+            perSample ? likelihoodStep(p, w[i], presentationGain(k == label, z.sumAll[i], events, own[i], counts[k], c[i])) : 0.0;
+        th[i] = presentationUpdate(p, th[i], c[i], noisy ? xi[i] : 0.0, likelihood);
       }
       refreshRow(p, s, k);
     }
@@ -190,19 +190,10 @@ double testAccuracy(const SynJob& job, RunState& s, Scratch& z, double* confusio
   return static_cast<double>(correct) / total;
 }
 
-void checkCancel(const SynJob& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
-
 }  // namespace
 
-int synCurvePoints(const SynJob& job) {
-  return static_cast<int>((job.samples + job.curveEvery - 1) / job.curveEvery) + 1;
-}
-
-SynResult synapticCpu(const SynJob& job) {
-  const SynParams& p = job.params;
-  const int points = synCurvePoints(job), S = synapseCount(p), K = p.classes;
+SynResult synResultFor(const SynJob& job) {
+  const int points = static_cast<int>((job.samples + job.curveEvery - 1) / job.curveEvery) + 1, K = job.params.classes;
   SynResult r;
   r.curvePoints = points;
   for (int k = 0; k < points; ++k) r.curveSamples.push_back(static_cast<double>(curveSample(job.samples, job.curveEvery, k)));
@@ -210,6 +201,18 @@ SynResult synapticCpu(const SynJob& job) {
   r.outputRate.assign(job.runs * points, std::numeric_limits<double>::quiet_NaN());
   r.testAccuracy.resize(job.runs * points);
   r.confusion.assign(job.runs * K * (K + 1), 0.0);
+  return r;
+}
+
+void synCheckCancel(const SynJob& job) {
+  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+}
+
+SynResult synapticCpu(const SynJob& job) {
+  const SynParams& p = job.params;
+  const int S = synapseCount(p), K = p.classes;
+  SynResult r = synResultFor(job);
+  const int points = r.curvePoints;
   std::vector<RunState> states(job.runs);
   parallelFor(job.runs, 1, job.threads, [&](int64_t begin, int64_t end) {
     Scratch z(p);
@@ -223,7 +226,7 @@ SynResult synapticCpu(const SynJob& job) {
     for (int64_t n = 0; n < job.runs; ++n) std::copy(states[n].theta.begin(), states[n].theta.end(), r.thetaInitial.begin() + n * S);
   }
   for (int k = 1; k < points; ++k) {
-    checkCancel(job);
+    synCheckCancel(job);
     const int64_t from = curveSample(job.samples, job.curveEvery, k - 1), to = curveSample(job.samples, job.curveEvery, k);
     parallelFor(job.runs, 1, job.threads, [&](int64_t begin, int64_t end) {
       Scratch z(p);
@@ -233,7 +236,7 @@ SynResult synapticCpu(const SynJob& job) {
         int correct = 0, events = 0, label = 0;
         double totalEvents = 0;
         for (int64_t t = from; t < to; ++t) {
-          if ((t & 63) == 0) checkCancel(job);
+          if ((t & 63) == 0) synCheckCancel(job);
           const int predicted = present(job, s, z, false, t, true, s.decayState.data(), s.riseState.data(), counts, events, label);
           correct += predicted == label;
           totalEvents += events;

@@ -13,11 +13,11 @@ describe('synaptic sampling: the model', () => {
   });
 
   it("Eq. 3's increments have variance N·α·e^w per unit time inside √(2b), standard ones 1", async () => {
-    const base = { inputs: 1000, samples: 1, curveEvery: 1, testPerClass: 1, runs: 2, threads: 2, likelihood: false, prior: false, weights: true, b: 1e-3 };
     const alpha = Math.exp(-2), N = 100, T = 0.2, b = 1e-3, theta0 = 3;
+    const base = { inputs: 1000, samples: 1, curveEvery: 1, testPerClass: 1, runs: 2, threads: 2, likelihood: false, prior: false, weights: true, b, n: N };
     const thetaMax = theta0 + Math.log(Math.log(5 / alpha));
-    const zs = async (noise: 'weight' | 'standard', n: number) => {
-      const r = await synapticSampling({ ...base, noise, n });
+    const zs = async (noise: 'weight' | 'standard') => {
+      const r = await synapticSampling({ ...base, noise });
       const before = r.thetaInitial as Float64Array, after = r.theta as Float64Array;
       const low: number[] = [], high: number[] = [];
       for (let q = 0; q < before.length; q++) {
@@ -33,7 +33,7 @@ describe('synaptic sampling: the model', () => {
       return { mean, variance: z.reduce((a, v) => a + (v - mean) ** 2, 0) / (z.length - 1), n: z.length };
     };
     for (const noise of ['weight', 'standard'] as const) {
-      for (const z of await zs(noise, N)) {
+      for (const z of await zs(noise)) {
         const s = stats(z);
         expect(s.n).toBeGreaterThan(5000);
         // Var of a sample variance of n normals: 2/n; five standard errors.
