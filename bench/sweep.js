@@ -35,7 +35,7 @@ function parseArgs(argv) {
 
 function load() {
   try {
-    return [require(path.join(ROOT, 'dist')), require(path.join(ROOT, 'dist', 'sweep')), require(path.join(ROOT, 'dist', 'cli', 'epi'))];
+    return ['', 'sweep', 'cli/epi', 'io/plots'].map((m) => require(path.join(ROOT, 'dist', m)));
   } catch (err) {
     throw new Error(`cannot load sloppy from dist/ (${err.message}); build it first: npx tsc -p tsconfig.json`);
   }
@@ -57,27 +57,23 @@ const TINY = { model: 'lds2d', batch: 8, epochs: 1, iterations: 1, initIteration
 const SMALL = { model: 'lds2d', batch: 200, epochs: 4, iterations: 250, initIterations: 250, c0: 10, samples: 1000,
   property: { stats: ['realLambda1'], mean: [0], std: [1] } };
 
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function spread(values) {
+function spread({ quantile }, values) {
   const s = [...values].sort((a, b) => a - b);
   return { min: s[0], median: quantile(s, 0.5), p90: quantile(s, 0.9), max: s[s.length - 1] };
 }
 
-async function timedSweep(sweep, folder, description, opts) {
+async function timedSweep({ sweep, plots }, folder, description, opts) {
   const t0 = Date.now();
   const r = await sweep.runSweep(folder, { description, ...opts });
   const wall = (Date.now() - t0) / 1000;
   const done = r.status.tasks.filter((t) => t.done).map((t) => t.done);
-  if (done.length !== description.groups.reduce((n, g) => n + (g.grid?.seed?.length ?? 1), 0)) {
-    throw new Error(`${opts.backend ?? 'local'}: only ${done.length} tasks done; see ${folder}`);
+  if (done.length !== r.status.tasks.length) {
+    throw new Error(`${opts.backend ?? 'local'}: only ${done.length} of ${r.status.tasks.length} tasks done; see ${folder}`);
   }
   return {
     wall, tasks: done.length,
-    queue: spread(done.map((d) => (d.started - d.submitted) / 1000)),
-    run: spread(done.map((d) => (d.finished - d.started) / 1000)),
+    queue: spread(plots, done.map((d) => (d.started - d.submitted) / 1000)),
+    run: spread(plots, done.map((d) => (d.finished - d.started) / 1000)),
   };
 }
 
@@ -90,7 +86,8 @@ function overheadLine(name, r) {
 async function main() {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
-  const [api, sweep, cli] = load();
+  const [api, sweep, cli, plots] = load();
+  const loaded = { sweep, plots };
   const machine = describeMachine(ROOT, api);
   const notes = [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sloppy-bench-sweep-'));
@@ -101,10 +98,10 @@ async function main() {
   const seeds = (n) => Array.from({ length: n }, (_, i) => i + 1);
   const tiny = { name: 'tiny', groups: [{ kind: 'epi', settings: TINY, grid: { seed: seeds(args.tasks) } }] };
   console.error(`${args.tasks} tiny tasks on the local pool ...`);
-  const overhead = { local: await timedSweep(sweep, path.join(work, 'tiny-local'), tiny, local) };
+  const overhead = { local: await timedSweep(loaded, path.join(work, 'tiny-local'), tiny, local) };
   if (!unavailable) {
     console.error(`${args.tasks} tiny tasks as a Slurm array ...`);
-    overhead.slurm = await timedSweep(sweep, path.join(work, 'tiny-slurm'), tiny, { backend: 'slurm', poll: args.poll });
+    overhead.slurm = await timedSweep(loaded, path.join(work, 'tiny-slurm'), tiny, { backend: 'slurm', poll: args.poll });
   }
 
   const small = { name: 'small', groups: [{ kind: 'epi', settings: SMALL, grid: { seed: seeds(args.epi) } }] };
@@ -117,10 +114,10 @@ async function main() {
   }
   const sequential = (Date.now() - t0) / 1000;
   console.error(`${args.epi} EPI runs as a sweep on the local pool ...`);
-  const sweeps = { local: await timedSweep(sweep, path.join(work, 'small-local'), small, local) };
+  const sweeps = { local: await timedSweep(loaded, path.join(work, 'small-local'), small, local) };
   if (!unavailable) {
     console.error(`${args.epi} EPI runs as a Slurm array ...`);
-    sweeps.slurm = await timedSweep(sweep, path.join(work, 'small-slurm'), small, { backend: 'slurm', poll: args.poll });
+    sweeps.slurm = await timedSweep(loaded, path.join(work, 'small-slurm'), small, { backend: 'slurm', poll: args.poll });
   }
   machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));
 
@@ -135,7 +132,7 @@ async function main() {
   for (const [name, r] of Object.entries(sweeps)) {
     console.log(`sweep, ${name.padEnd(5)}: ${fmt(r.wall, 1)} s (speed-up ${fmt(sequential / r.wall)}×; each run ${fmt(r.run.median, 2)} s median)`);
   }
-  const head = { line: `8 EPI runs: sweep on the local pool ${fmt(sweeps.local.wall, 1)} s vs one after another ${fmt(sequential, 1)} s; ` +
+  const head = { line: `${args.epi} EPI runs: sweep on the local pool ${fmt(sweeps.local.wall, 1)} s vs one after another ${fmt(sequential, 1)} s; ` +
     `per-task overhead (local) ${fmt(overhead.local.run.median, 3)} s median start → done for a one-iteration task` };
   fs.rmSync(work, { recursive: true, force: true });
   finish(args, started, head, notes, { machine, overhead, sequential, sweeps });

@@ -12,7 +12,7 @@ import { collectSweep } from '../sweep/collect';
 import { expandSweep, SweepDescription } from '../sweep/description';
 import { createSweep, openSweep } from '../sweep/folder';
 import { runSweep } from '../sweep/runner';
-import { SlurmResources } from '../sweep/resources';
+import { SLURM_RESOURCE_KEYS, SlurmResources } from '../sweep/resources';
 import { countsLine, formatStatus, sweepStatus } from '../sweep/status';
 import { FlagSpec, Parsed } from './args';
 
@@ -57,8 +57,7 @@ async function source(args: Parsed): Promise<{ folder: string; description?: Swe
 }
 
 function resources(f: Parsed['flags']): SlurmResources {
-  const keys = ['partition', 'account', 'time', 'cpus', 'memory', 'gpus', 'throttle'] as const;
-  return Object.fromEntries(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])) as SlurmResources;
+  return Object.fromEntries(SLURM_RESOURCE_KEYS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])) as SlurmResources;
 }
 
 /** Runs `sloppy sweep <subcommand> <desc.json|folder>`; results on stdout (`log`), progress on stderr. */

@@ -71,16 +71,18 @@ function ensembles(tasks: CollectTask[]): Ensemble[] {
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Concatenates one array of every chunk, in fit order, into `file`. */
-async function concatenate(e: Ensemble, name: string, file: string): Promise<void> {
-  const first = await readNpy(path.join(e.tasks[0].out!, name));
-  const total = e.tasks.reduce((n, t) => n + chunkOf(t.task.settings).count, 0);
-  const writer = await NpyWriter.open(file, [total, ...first.shape.slice(1)]);
+/** Concatenates one array of every chunk, in fit order, into `file` of `total` rows. */
+async function concatenate(e: Ensemble, name: string, file: string, total: number): Promise<void> {
+  let writer: NpyWriter | undefined;
   try {
-    for (const t of e.tasks) await writer.append((await readNpy(path.join(t.out!, name))).data);
-    await writer.close();
+    for (const t of e.tasks) {
+      const part = await readNpy(path.join(t.out!, name));
+      writer ??= await NpyWriter.open(file, [total, ...part.shape.slice(1)]);
+      await writer.append(part.data);
+    }
+    await writer!.close();
   } catch (err) {
-    await writer.discard();
+    await writer?.discard();
     throw err;
   }
 }
@@ -105,7 +107,7 @@ async function collect(tasks: CollectTask[], out: string): Promise<KindCollectio
     }
     const names = (await fs.readdir(e.tasks[0].out!)).filter((f) => f.endsWith('.npy')).sort();
     for (const name of names) {
-      await concatenate(e, name, path.join(out, folder, name));
+      await concatenate(e, name, path.join(out, folder, name), fits);
       files.push(`${folder}/${name}`);
     }
     const loss = (await readNpy(path.join(out, folder, 'loss.npy'))).data;

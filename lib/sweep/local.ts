@@ -60,7 +60,7 @@ export function localBackend(folder: string, opts: LocalOptions = {}): Backend {
         // The task writes its own log; only the end of its stderr is kept, to say why it stopped.
         let stderr = '';
         c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-        progress(`task ${index} started (pid ${c.pid}${env.CUDA_VISIBLE_DEVICES && bind ? `, GPU ${env.CUDA_VISIBLE_DEVICES}` : ''})`);
+        progress(`task ${index} started (pid ${c.pid}${bind ? `, GPU ${env.CUDA_VISIBLE_DEVICES}` : ''})`);
         c.on('error', (err) => progress(`task ${index} could not start: ${err.message}`));
         c.on('close', (code, sig) => {
           children.delete(c);

@@ -24,7 +24,8 @@ export interface SlurmResources {
   throttle?: number;
 }
 
-const KEYS = ['partition', 'account', 'time', 'cpus', 'memory', 'gpus', 'throttle'];
+/** The keys of {@link SlurmResources}: the description's `slurm` object and the CLI's flags of the same names. */
+export const SLURM_RESOURCE_KEYS = ['partition', 'account', 'time', 'cpus', 'memory', 'gpus', 'throttle'] as const;
 // Values reach sbatch as single arguments, never through a shell, but a newline or a comma would still
 // change what Slurm reads; these patterns admit what real partitions, accounts and limits look like.
 const NAME = /^[A-Za-z0-9_.+-]{1,128}$/;
@@ -45,7 +46,7 @@ export function slurmResources(value: unknown): SlurmResources {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SloppyError('ERR_INVALID_ARG_TYPE', 'slurm must be an object of per-task resources');
   }
-  knownKeys(value, KEYS, 'slurm resource');
+  knownKeys(value, SLURM_RESOURCE_KEYS, 'slurm resource');
   const v = value as Record<string, unknown>;
   const out: SlurmResources = {
     partition: text(v.partition, 'partition', NAME),

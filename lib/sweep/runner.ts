@@ -12,10 +12,10 @@ import { SloppyError } from '../errors';
 import { integer } from '../validate';
 import { Backend, BackendName } from './backend';
 import { expandSweep, SweepDescription } from './description';
-import { readJson } from './files';
+import { pidAlive, readJson } from './files';
 import { acquireLock, createSweep, openSweep, RecordedPlan } from './folder';
 import { LocalOptions, localBackend } from './local';
-import { holderAlive, LockHolder } from './lock';
+import { LockHolder } from './lock';
 import { taskPaths } from './markers';
 import { SlurmResources, slurmResources } from './resources';
 import { activeJobs, requireSlurm, slurmAvailable, slurmBackend } from './slurm';
@@ -54,7 +54,7 @@ async function clearStaleClaims(folder: string, plan: RecordedPlan, progress: (l
     const file = taskPaths(folder, t.id).running;
     const holder = await readJson<LockHolder>(file);
     if (holder === undefined) continue;
-    if (holder.host === os.hostname() && holderAlive(holder)) continue;
+    if (holder.host === os.hostname() && pidAlive(holder.pid)) continue;
     progress(`task ${t.index}: clearing the claim of process ${holder.pid} on ${holder.host}, which is gone`);
     await fs.rm(file, { force: true });
   }
@@ -101,11 +101,17 @@ export async function runSweep(folder: string, opts: RunSweepOptions = {}): Prom
     for (const t of before.tasks) if (t.runnable && t.note) progress(`task ${t.index}: ${t.note}; running it again`);
     let todo = before.tasks.filter((t) => t.runnable).map((t) => t.index);
     progress(`${plan.name}: ${before.counts.done} of ${plan.tasks.length} tasks done; running ${todo.length} on the ${backend.name} backend`);
+    const attempts = new Map(before.tasks.map((t) => [t.index, t.attempts]));
     while (todo.length > 0 && !opts.signal?.aborted) {
       started.push(...todo);
       await backend.run(todo, opts.signal, progress);
-      const after = await Promise.all(todo.map((i) => taskStatus(folder, plan, i, false, retries ?? plan.retries)));
-      todo = after.filter((t) => t.state === 'failed' && t.runnable).map((t) => t.index);
+      const after = await Promise.all(todo.map((i) => taskStatus(folder, plan, i, false, retries)));
+      // Only an attempt that counted itself may be retried: a process that died before (a broken install,
+      // a node that cannot start it) would otherwise be started again for ever.
+      const stuck = after.filter((t) => t.state !== 'done' && t.attempts === attempts.get(t.index));
+      if (!opts.signal?.aborted) for (const t of stuck) progress(`task ${t.index}: its process ended before starting an attempt; not retried (see the lines above)`);
+      todo = after.filter((t) => t.state === 'failed' && t.runnable && !stuck.includes(t)).map((t) => t.index);
+      for (const t of after) attempts.set(t.index, t.attempts);
       if (todo.length > 0 && !opts.signal?.aborted) progress(`retrying ${todo.length} failed task(s): ${todo.join(', ')}`);
     }
     return { folder, started, status: await sweepStatus(folder, { retries }) };

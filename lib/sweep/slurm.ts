@@ -153,7 +153,11 @@ export function slurmBackend(folder: string, name: string, resources: SlurmResou
     name: 'slurm',
     async run(indices, signal, progress) {
       const blocks = new Map<number, number[]>();
-      for (const i of indices) blocks.set(Math.floor(i / BLOCK) * BLOCK, [...(blocks.get(Math.floor(i / BLOCK) * BLOCK) ?? []), i]);
+      for (const i of indices) {
+        const offset = i - (i % BLOCK);
+        if (!blocks.has(offset)) blocks.set(offset, []);
+        blocks.get(offset)!.push(i);
+      }
       const jobs: SlurmJob[] = [];
       for (const [offset, block] of blocks) {
         if (signal?.aborted) break;

@@ -27,7 +27,7 @@ export interface TaskStatus {
   message?: string;
   logTail?: string;
   done?: DoneMarker;
-  /** Whether a run of the sweep would start it: pending or failed, with attempts left. */
+  /** Whether a run of the sweep would start it: pending (however often interrupted), or failed with attempts left. */
   runnable: boolean;
 }
 
@@ -50,7 +50,6 @@ export async function taskStatus(
   const p = taskPaths(folder, task.id);
   const attempts = (await readJson<{ count: number }>(p.attempts))?.count ?? 0;
   const base = { index, id: task.id, kind: task.kind, settings: task.settings, attempts };
-  const left = attempts < 1 + retries;
   const done = await checkDone(p, verify);
   if (done.marker) return { ...base, state: 'done', done: done.marker, runnable: false };
   const holder = await readJson<LockHolder>(p.running);
@@ -58,18 +57,18 @@ export async function taskStatus(
     const where = holder.slurmJob ? `Slurm job ${String(holder.slurmJob)}` : `process ${holder.pid}`;
     return { ...base, state: 'running', note: `${where} on ${holder.host}, since ${holder.started}`, runnable: false };
   }
-  // Damaged outputs are no attempt's fault, so they are rerun whatever the count.
-  const runnable = left || done.problem !== undefined;
-  const limit = runnable ? undefined : `retry limit reached (${attempts} attempts)`;
+  // The limit is on failures: damaged outputs and interruptions (scancel, a time limit, a killed worker)
+  // are no attempt's fault, so those tasks are rerun whatever the count.
   const failed = await readJson<FailedMarker>(p.failed);
   if (failed !== undefined) {
+    const runnable = attempts < 1 + retries || done.problem !== undefined;
     return {
       ...base, state: 'failed', code: failed.code, message: failed.message, logTail: failed.logTail,
-      note: limit ?? done.problem, runnable,
+      note: runnable ? done.problem : `retry limit reached (${attempts} attempts)`, runnable,
     };
   }
   const interrupted = attempts > 0 ? 'interrupted; resumes from its checkpoint' : undefined;
-  return { ...base, state: 'pending', note: limit ?? done.problem ?? interrupted, runnable };
+  return { ...base, state: 'pending', note: done.problem ?? interrupted, runnable: true };
 }
 
 /** The state of every task of the sweep in `folder`; `retries` overrides the description's limit. */

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 
 import type { SweepDescription } from '../../lib/sweep';
 
+export { readJson } from '../../lib/sweep/files';
+
 // Three seeds of a small lds2d run (about half a second each on one core): seeds 1 and 3 converge, seed 2
 // does not, so the merge has a real choice to make. Long enough for a test to interrupt a task after
 // its first checkpoint.
@@ -49,13 +51,5 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
     if (v !== undefined) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
   }
 }

@@ -87,13 +87,14 @@ describe('a sweep on the local worker pool', () => {
     const folder = await copySweep();
     const plan = (await sweepStatus(folder)).plan;
     const [a, b] = [taskPaths(folder, plan.tasks[0].id), taskPaths(folder, plan.tasks[2].id)];
+    const { size } = await fs.stat(path.join(a.out, 'samples.npy'));
     await fs.truncate(path.join(a.out, 'samples.npy'), 100);
     const logq = await fs.readFile(path.join(b.out, 'logq.npy'));
     logq[logq.length - 1] ^= 1;
     await fs.writeFile(path.join(b.out, 'logq.npy'), logq);
     // The cheap status check sees the truncation; the runner's full check sees both.
     const quick = await sweepStatus(folder);
-    expect(quick.tasks[0]).toMatchObject({ state: 'pending', note: 'output samples.npy has 100 bytes, not 6528' });
+    expect(quick.tasks[0]).toMatchObject({ state: 'pending', note: `output samples.npy has 100 bytes, not ${size}` });
     expect(quick.tasks[2].state).toBe('done');
     expect((await sweepStatus(folder, { verify: true })).tasks[2]).toMatchObject({ state: 'pending', note: 'output logq.npy does not match its checksum' });
     const r = await runSweep(folder, { retries: 0 });
@@ -101,6 +102,43 @@ describe('a sweep on the local worker pool', () => {
     expect(r.status.counts.done).toBe(3);
     await collectSweep(folder);
     expect(await tree(sweepPaths.collected(folder))).toEqual(referenceTree);
+  }, 60000);
+
+  it('resumes an interrupted task whatever its attempt count: the retry limit is on failures', async () => {
+    const folder = await copySweep();
+    const p = taskPaths(folder, (await sweepStatus(folder)).plan.tasks[1].id);
+    // What an attempt killed after counting itself leaves: no done marker, no failure marker.
+    await fs.rm(p.done);
+    expect((await sweepStatus(folder, { retries: 0 })).tasks[1]).toMatchObject({
+      state: 'pending', attempts: 1, runnable: true, note: expect.stringMatching(/interrupted/),
+    });
+    const r = await runSweep(folder, { retries: 0 });
+    expect(r.started).toEqual([1]);
+    expect(r.status.counts.done).toBe(3);
+    await collectSweep(folder);
+    expect(await tree(sweepPaths.collected(folder))).toEqual(referenceTree);
+  }, 60000);
+
+  it('does not start again a failed task whose process ends before counting an attempt', async () => {
+    const folder = await copySweep();
+    const task = (await sweepStatus(folder)).plan.tasks[0];
+    const p = taskPaths(folder, task.id);
+    await fs.rm(p.done);
+    await fs.writeFile(p.failed, JSON.stringify({ id: task.id, index: 0, attempt: 1, code: 'ERR_NONFINITE', message: 'earlier', logTail: '', at: 'then' }));
+    // A broken environment: every worker process dies on start-up, before it reaches the task.
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `--require ${path.join(folder, 'missing.js')}`;
+    const lines: string[] = [];
+    try {
+      const r = await runSweep(folder, { onProgress: (l) => lines.push(l) });
+      expect(r.started).toEqual([0]);
+      expect(r.status.tasks[0]).toMatchObject({ state: 'failed', attempts: 1, runnable: true, message: 'earlier' });
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    expect(lines).toContain('task 0: its process ended before starting an attempt; not retried (see the lines above)');
+    expect(lines.some((l) => /^task 0 ended with exit code 1 /.test(l))).toBe(true);
   }, 60000);
 
   it('reports a task with bad settings with its code and log tail, retries it up to the limit, and never counts it done', async () => {
