@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
+import { writeFileAtomic } from './atomic';
 
 interface Envelope {
   format: string;
@@ -37,10 +37,7 @@ export function unpackFloats(s: string): Float64Array {
 /** Writes `payload` atomically as `format` version `version`. */
 export async function writeEnvelope(file: string, format: string, version: number, payload: unknown): Promise<void> {
   const envelope: Envelope = { format, version, sha256: digest(payload), payload };
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(envelope));
-  await fs.rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(envelope));
 }
 
 /** Reads a file written by writeEnvelope, checking its format, version and checksum. */

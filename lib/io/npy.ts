@@ -4,13 +4,13 @@
  * Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
 import { FileHandle, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
 import { isFloat64Array } from '../validate';
+import { tempName, writeFileAtomic } from './atomic';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
 const ALIGN = 64;
@@ -80,10 +80,6 @@ export function encodeNpy(data: Float64Array, shape: number[]): Buffer {
   if (!isFloat64Array(data)) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'npy data must be a Float64Array');
   checkShape(shape, data.length);
   return Buffer.concat([npyHeader(shape), littleEndianBytes(data)]);
-}
-
-function tempName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**
@@ -247,24 +243,7 @@ export function decodeNpy(buf: Buffer): NpyArray {
  * Creates the folder if needed.
  */
 export async function writeNpy(file: string, data: Float64Array, shape: number[]): Promise<void> {
-  const bytes = encodeNpy(data, shape);
-  const target = path.resolve(file);
-  await mkdir(path.dirname(target), { recursive: true });
-  // Same folder, so the rename cannot cross file systems and stays atomic.
-  const temp = tempName(target);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(file, encodeNpy(data, shape));
 }
 
 /** Reads a .npy file written by {@link writeNpy} or by numpy (little-endian float64, C order). */

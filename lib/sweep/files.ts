@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
 
@@ -43,14 +42,6 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
     bytes += (chunk as Buffer).length;
   }
   return { sha256: hash.digest('hex'), bytes };
-}
-
-/** Writes `text` to `file` through a temporary name in the same folder and a rename. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
 }
 
 /** Reads a JSON file, or undefined when it does not exist or does not parse (a foreign or damaged file). */

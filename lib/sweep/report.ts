@@ -6,7 +6,7 @@
  */
 import { axes, Panel, svgOpen, text, toPx } from '../io/plots';
 import { escapeXml, PALETTE } from '../io/svg';
-import { writeAtomic } from './files';
+import { writeFileAtomic } from '../io/atomic';
 import { sloppyVersion } from './folder';
 import { SweepStatus, TaskStatus } from './status';
 import { styleElement } from '../io/html';
@@ -103,5 +103,5 @@ export function renderSweepReport(status: SweepStatus, results: string[]): strin
 
 /** Writes the report to `file` atomically. */
 export function writeSweepReport(file: string, status: SweepStatus, results: string[]): Promise<void> {
-  return writeAtomic(file, renderSweepReport(status, results));
+  return writeFileAtomic(file, renderSweepReport(status, results));
 }

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 
 import { SloppyError } from '../errors';
 import { Backend, CLI_MAIN, SUBMITTED_ENV } from './backend';
-import { readJson, writeAtomic } from './files';
+import { writeFileAtomic } from '../io/atomic';
+import { readJson } from './files';
 import { sweepPaths } from './folder';
 import { SlurmResources } from './resources';
 
@@ -64,7 +65,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 async function writeScript(folder: string): Promise<string> {
   const file = path.join(sweepPaths.slurm(folder), 'task.sh');
-  await writeAtomic(file, [
+  await writeFileAtomic(file, [
     '#!/bin/sh',
     '# One element of a sloppy sweep\'s Slurm array: task ($1 + SLURM_ARRAY_TASK_ID) of the sweep in this folder.',
     `exec ${quote(process.execPath)} ${quote(CLI_MAIN)} task ${quote(path.resolve(folder))} --offset "$1" --threads "\${SLURM_CPUS_PER_TASK:-1}"`,
@@ -143,7 +144,7 @@ async function submit(folder: string, name: string, r: SlurmResources, offset: n
   if (id === undefined) throw new SloppyError('ERR_SLURM', `sbatch printed no job id: ${stdout.trim()}`);
   const job: SlurmJob = { id, offset, indices, submitted };
   const jobs = (await readJson<SlurmJob[]>(jobsFile(folder))) ?? [];
-  await writeAtomic(jobsFile(folder), JSON.stringify([...jobs, job], null, 1));
+  await writeFileAtomic(jobsFile(folder), JSON.stringify([...jobs, job], null, 1));
   return job;
 }
 

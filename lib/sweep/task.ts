@@ -11,7 +11,8 @@ import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
 import { integer } from '../validate';
-import { fileDigest, readJson, tail, writeAtomic } from './files';
+import { writeFileAtomic } from '../io/atomic';
+import { fileDigest, readJson, tail } from './files';
 import { openSweep } from './folder';
 import { taskKind } from './kinds';
 import { takeLock } from './lock';
@@ -58,7 +59,7 @@ export async function runTask(folder: string, index: number, opts: RunTaskOption
   try {
     if ((await checkDone(p, true)).marker) return 'already done';
     attempts = ((await readJson<{ count: number }>(p.attempts))?.count ?? 0) + 1;
-    await writeAtomic(p.attempts, JSON.stringify({ count: attempts }));
+    await writeFileAtomic(p.attempts, JSON.stringify({ count: attempts }));
     // The outputs are about to be replaced: an old marker (of outputs found damaged) must not outlive them.
     await fs.rm(p.done, { force: true });
     await fs.rm(p.failed, { force: true });
@@ -91,7 +92,7 @@ export async function runTask(folder: string, index: number, opts: RunTaskOption
     const failed: FailedMarker = {
       id: task.id, index, attempt: attempts, code, message: e.message, logTail: await tail(p.log), at: new Date().toISOString(),
     };
-    await writeAtomic(p.failed, JSON.stringify(failed, null, 2));
+    await writeFileAtomic(p.failed, JSON.stringify(failed, null, 2));
     return 'failed';
   } finally {
     await claim.release();
