@@ -49,7 +49,7 @@ void runSdeCudaTyped(const SimJob& job, SimResult& res) {
   std::vector<PathFault> faults;
 
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {
-    checkCancelled(job);
+    throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     const int64_t paths = sets * job.trials;
     const int threads = 128;

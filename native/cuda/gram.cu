@@ -89,7 +89,7 @@ std::vector<double> gramDevice(const GramJob& job) {
   const int64_t tiles = (n + kTile - 1) / kTile;
   const int64_t pairs = tiles * (tiles + 1) / 2;
   for (int64_t k0 = 0; k0 < depth; k0 += width) {
-    if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+    throwIfCancelled(job.cancelled);
     const int64_t w = std::min(width, depth - k0);
     for (int64_t i = 0; i < n; ++i)
       for (int64_t k = 0; k < w; ++k)

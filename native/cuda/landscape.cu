@@ -122,9 +122,6 @@ struct Uploaded {
 
 unsigned gridFor(int64_t n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
 
-void checkCancel(const NetJobBase& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
 
 template <int Cap>
 EvaluateResult evaluateWith(const EvaluateJob& job) {
@@ -159,7 +156,7 @@ FitResult fitWith(const FitJob& job) {
                                                      job.init != nullptr ? init.get() : nullptr, state.get());
   cudaCheck(cudaGetLastError(), "initKernel launch");
   for (int t0 = 0; t0 < job.steps; t0 += kSlab) {
-    checkCancel(job);
+    throwIfCancelled(job.cancelled);
     const int steps = std::min(kSlab, job.steps - t0);
     fitKernel<Cap><<<gridFor(job.count), kThreads>>>(data.view, job.optimizer, job.count, t0, steps, job.steps, job.seed,
                                                       job.firstFit, job.curveStride, r.curvePoints, state.get(),

@@ -123,7 +123,7 @@ LangevinResult langevinCuda(const LangevinJob& job) {
 
   const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (stepWork(e) * n))));
   for (int64_t t0 = 0; t0 < job.steps; t0 += slab) {
-    if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+    throwIfCancelled(job.cancelled);
     const int64_t until = std::min(job.steps, t0 + slab);
     stepKernel<<<gridFor(n), kThreads>>>(e, job.step, lo, hi, pass, n, job.seed, job.firstPath, t0, until, job.stride,
                                          r.recorded, dState->get(), dPassage->get(), dTrajectory->get());

@@ -30,7 +30,7 @@ void runRnn2Cuda(const SimJob& job, SimResult& res) {
   DeviceBuffer<double> dStats(chunkPaths * Rnn2::kStats), dGrad(chunkPaths * layout.gradWidth);
   std::vector<double> pathStats(chunkPaths * Rnn2::kStats), pathGrad(chunkPaths * layout.gradWidth);
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {
-    checkCancelled(job);
+    throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     const int64_t paths = sets * job.trials;
     const int threads = 128;

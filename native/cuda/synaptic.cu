@@ -267,7 +267,7 @@ SynResult synapticCuda(const SynJob& job) {
   }
   test(0);
   for (int k = 1; k < points; ++k) {
-    synCheckCancel(job);
+    throwIfCancelled(job.cancelled);
     trainKernel<<<grid, kThreads>>>(d, curveSample(job.samples, job.curveEvery, k - 1), curveSample(job.samples, job.curveEvery, k),
                                     accuracy.get(), rate.get());
     sync("synaptic trainKernel");

@@ -16,7 +16,7 @@ template <class Iteration>
 TrainResult trainLoop(const TrainControl& c, const Iteration& iteration) {
   TrainResult res;
   for (int k = 0; k < c.iterations; ++k) {
-    if (c.cancelled != nullptr && c.cancelled->load()) throw Cancelled{};
+    throwIfCancelled(c.cancelled);
     IterationLog log = iteration(c.firstStep + static_cast<uint32_t>(k), res.fault);
     const bool finite = std::isfinite(log.cost);
     res.log.push_back(std::move(log));

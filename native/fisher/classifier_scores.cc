@@ -56,7 +56,7 @@ void scoreRows(const ScoreJob& job, void* out) {
   const int64_t blocks = (job.n + kBlock - 1) / kBlock;
   parallelFor(blocks, 1, job.threads, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
-      if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+      throwIfCancelled(job.cancelled);
       const int64_t s0 = b * kBlock, s1 = std::min(job.n, s0 + kBlock);
       if (job.f32) {
         scoreBlock(job, s0, s1, static_cast<float*>(out));

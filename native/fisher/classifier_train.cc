@@ -76,7 +76,7 @@ ClassifierTrainResult trainMlp(const ClassifierTrainJob& job) {
   keepCheckpoints(0);
   double accuracy = record(0);
   while (step < job.steps && !(job.stopWhenPerfect && accuracy == 1.0)) {
-    if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+    throwIfCancelled(job.cancelled);
     if (batch < n) {
       if (cursor + batch > n) {
         std::shuffle(order.begin(), order.end(), rng);

@@ -69,7 +69,7 @@ std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob
   // Every row panel is packed once per chunk and shared by all the tiles that read it.
   std::vector<double> packed(static_cast<size_t>(tiles * kTile * kChunk));
   for (int64_t k0 = 0; k0 < cols; k0 += kChunk) {
-    if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+    throwIfCancelled(job.cancelled);
     const int64_t width = std::min(kChunk, cols - k0);
     parallelFor(tiles, 1, threads, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; ++t) {
@@ -78,7 +78,7 @@ std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob
     });
     parallelFor(pairs, 1, threads, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; ++t) {
-        if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
+        throwIfCancelled(job.cancelled);
         int64_t ti = 0;  // the t-th (ti, tj) with tj ≤ ti, row by row
         while ((ti + 1) * (ti + 2) / 2 <= t) ++ti;
         const int64_t tj = t - ti * (ti + 1) / 2;

@@ -21,9 +21,6 @@ using NetLanes = Lanes<kNetLanes>;
 
 int64_t blocksOf(int64_t count) { return (count + kNetLanes - 1) / kNetLanes; }
 
-void checkCancel(const NetJobBase& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
 
 void pack(const double* params, int P, int64_t count, int64_t block, NetLanes* w) {
   for (int l = 0; l < kNetLanes; ++l) {
@@ -101,7 +98,7 @@ EvaluateResult evaluateCpu(const EvaluateJob& job) {
   parallelFor(blocks, 16, job.threads, [&](int64_t begin, int64_t end) {
     std::vector<NetLanes> w(P), g(P), z(s.hidden() * kPointTile), a(s.hidden() * kPointTile);
     for (int64_t b = begin; b < end; ++b) {
-      checkCancel(job);
+      throwIfCancelled(job.cancelled);
       pack(job.params, P, job.count, b, w.data());
       for (auto& v : g) v = NetLanes(0.0);
       const NetLanes error = blockError(job, w.data(), job.gradient ? g.data() : nullptr, z.data(), a.data());
@@ -118,7 +115,7 @@ EvaluateResult evaluateCpu(const EvaluateJob& job) {
   parallelFor(job.count, 1, job.threads, [&](int64_t begin, int64_t end) {
     std::vector<HessDual> w(P), g(P), z(s.hidden()), a(s.hidden());
     for (int64_t n = begin; n < end; ++n) {
-      checkCancel(job);
+      throwIfCancelled(job.cancelled);
       double* h = r.hessian.data() + n * P * P;
       for (int c0 = 0; c0 < P; c0 += kDirections) {
         for (int p = 0; p < P; ++p) {
@@ -151,7 +148,7 @@ PredictResult predictCpu(const PredictJob& job) {
     std::vector<NetLanes> w(P), z(s.hidden()), a(s.hidden());
     NetLanes out[kMaxOutputs];
     for (int64_t b = begin; b < end; ++b) {
-      checkCancel(job);
+      throwIfCancelled(job.cancelled);
       pack(job.params, P, job.count, b, w.data());
       NetLanes margin(HUGE_VAL);
       for (int i = 0; i < n; ++i) {
@@ -190,12 +187,12 @@ FitResult fitCpu(const FitJob& job) {
   }
   const int slab = std::max(1, std::min(job.steps, 200));
   for (int t0 = 0; t0 < job.steps; t0 += slab) {
-    checkCancel(job);
+    throwIfCancelled(job.cancelled);
     const int steps = std::min(slab, job.steps - t0);
     parallelFor(blocks, 1, job.threads, [&](int64_t begin, int64_t end) {
       std::vector<NetLanes> scratch(2 * P + 2 * s.hidden() * kPointTile);
       for (int64_t b = begin; b < end; ++b) {
-        checkCancel(job);
+        throwIfCancelled(job.cancelled);
         fitSteps(job, t0, steps, state.data() + b * 3 * P, scratch.data(), r.curves.data(), b);
       }
     });

@@ -38,9 +38,6 @@ struct Group {
   }
 };
 
-void checkCancel(const std::atomic<bool>* cancelled) {
-  if (cancelled != nullptr && cancelled->load()) throw Cancelled{};
-}
 
 // n normals of each lane's own path at that path's own step: LaneRng's draw with a step per lane.
 SLOPPY_LANE_INLINE void laneNormals(const Group& grp, PathLanes* out, int n) {
@@ -198,12 +195,12 @@ LangevinResult langevinCpu(const LangevinJob& job) {
   const int scratchSize = std::max(1, energyScratch(job.energy, kLangevinTile));
   const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(1e8 / (stepWork(job.energy) * job.paths))));
   for (int64_t t0 = 0;; t0 += slab) {
-    checkCancel(job.cancelled);
+    throwIfCancelled(job.cancelled);
     const int64_t until = std::min(job.steps, t0 + slab);
     parallelFor(groups, 1, job.threads, [&](int64_t begin, int64_t end) {
       std::vector<PathLanes> g(dim), xi(dim), scratch(scratchSize);
       for (int64_t b = begin; b < end; ++b) {
-        checkCancel(job.cancelled);
+        throwIfCancelled(job.cancelled);
         if (!group[b].done) advanceGroup(job, until, state.data() + b * dim, group[b], g.data(), xi.data(), scratch.data(), r);
       }
     });
@@ -236,7 +233,7 @@ EvaluateEnergyResult evaluateEnergyCpu(const EvaluateEnergyJob& job) {
   parallelFor(job.count, 64, job.threads, [&](int64_t begin, int64_t end) {
     std::vector<double> scratch(scratchSize);
     for (int64_t n = begin; n < end; ++n) {
-      checkCancel(job.cancelled);
+      throwIfCancelled(job.cancelled);
       const double* th = job.points.data() + n * dim;
       r.energy[n] = energyGradient<kLangevinTile>(job.energy, th, r.gradient.data() + n * dim, scratch.data());
       if (job.hessian) closedFormHessian(job.energy, th, r.hessian.data() + n * dim * dim);

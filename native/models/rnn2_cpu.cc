@@ -13,11 +13,11 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
   std::vector<double> pathStats(layout.chunkPaths(job) * Rnn2::kStats);
   std::vector<double> pathGrad(layout.chunkPaths(job) * layout.gradWidth);
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {
-    checkCancelled(job);
+    throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     const int64_t paths = sets * job.trials;
     parallelFor(paths, std::max<int64_t>(1, paths / (8 * threads)), threads, [&](int64_t begin, int64_t end) {
-      checkCancelled(job);
+      throwIfCancelled(job.cancelled);
       for (int64_t p = begin; p < end; ++p) {
         const int64_t set = first + p / job.trials;
         Rnn2::evaluate(job.options.data(), job.z.data() + set * layout.params,

@@ -103,28 +103,23 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   }
   job->threads = static_cast<int>(getNumber(args, "threads", 0));
   const bool cuda = wantsCuda(env, args);
-  auto result = std::make_shared<LangevinResult>();
-  JobRun run = [job, result, cuda](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
+  return startJobOf(
+      env, args, job,
+      [cuda](const auto& j) {
 #ifdef SLOPPY_HAVE_CUDA
-    if (cuda) {
-      *result = langevinCuda(*job);
-      return;
-    }
+        if (cuda) return langevinCuda(j);
 #endif
-    *result = langevinCpu(*job);
-  };
-  JobResolve resolve = [result](Napi::Env e) -> Napi::Value {
-    Napi::Object out = Napi::Object::New(e);
-    out.Set("recorded", Napi::Number::New(e, static_cast<double>(result->recorded)));
-    out.Set("final", toFloat64Array(e, std::move(result->final)));
-    out.Set("passage", toFloat64Array(e, std::move(result->passage)));
-    out.Set("energy", toFloat64Array(e, std::move(result->energy)));
-    out.Set("trajectory", toFloat64Array(e, std::move(result->trajectory)));
-    return out;
-  };
-  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+        return langevinCpu(j);
+      },
+      [](Napi::Env e, LangevinResult& r) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("recorded", Napi::Number::New(e, static_cast<double>(r.recorded)));
+        out.Set("final", toFloat64Array(e, std::move(r.final)));
+        out.Set("passage", toFloat64Array(e, std::move(r.passage)));
+        out.Set("energy", toFloat64Array(e, std::move(r.energy)));
+        out.Set("trajectory", toFloat64Array(e, std::move(r.trajectory)));
+        return out;
+      });
 }
 
 Napi::Value Evaluate(const Napi::CallbackInfo& info) {

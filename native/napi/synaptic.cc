@@ -81,34 +81,28 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     throw codedError(env, "ERR_INVALID_ARG_VALUE", "runs, curveEvery, testPerClass must be ≥ 1 and samples in [0, 2³¹)");
   }
   const bool cuda = wantsCuda(env, args);
-  auto result = std::make_shared<SynResult>();
-  JobRun run = [job, result, cuda](const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
-    job->cancelled = cancelled;
-    job->progress = progress;
+  return startJobOf(
+      env, args, job,
+      [cuda](const auto& j) {
 #ifdef SLOPPY_HAVE_CUDA
-    if (cuda) {
-      *result = synapticCuda(*job);
-      return;
-    }
+        if (cuda) return synapticCuda(j);
 #endif
-    *result = synapticCpu(*job);
-  };
-  JobResolve resolve = [result](Napi::Env e) -> Napi::Value {
-    SynResult& r = *result;
-    Napi::Object out = Napi::Object::New(e);
-    out.Set("curvePoints", Napi::Number::New(e, r.curvePoints));
-    out.Set("curveSamples", toFloat64Array(e, std::move(r.curveSamples)));
-    out.Set("trainAccuracy", toFloat64Array(e, std::move(r.trainAccuracy)));
-    out.Set("testAccuracy", toFloat64Array(e, std::move(r.testAccuracy)));
-    out.Set("outputRate", toFloat64Array(e, std::move(r.outputRate)));
-    out.Set("confusion", toFloat64Array(e, std::move(r.confusion)));
-    if (!r.theta.empty()) {
-      out.Set("thetaInitial", toFloat64Array(e, std::move(r.thetaInitial)));
-      out.Set("theta", toFloat64Array(e, std::move(r.theta)));
-    }
-    return out;
-  };
-  return startJob(env, std::move(run), std::move(resolve), args.Get("token"), args.Get("onProgress"));
+        return synapticCpu(j);
+      },
+      [](Napi::Env e, SynResult& r) -> Napi::Value {
+        Napi::Object out = Napi::Object::New(e);
+        out.Set("curvePoints", Napi::Number::New(e, r.curvePoints));
+        out.Set("curveSamples", toFloat64Array(e, std::move(r.curveSamples)));
+        out.Set("trainAccuracy", toFloat64Array(e, std::move(r.trainAccuracy)));
+        out.Set("testAccuracy", toFloat64Array(e, std::move(r.testAccuracy)));
+        out.Set("outputRate", toFloat64Array(e, std::move(r.outputRate)));
+        out.Set("confusion", toFloat64Array(e, std::move(r.confusion)));
+        if (!r.theta.empty()) {
+          out.Set("thetaInitial", toFloat64Array(e, std::move(r.thetaInitial)));
+          out.Set("theta", toFloat64Array(e, std::move(r.theta)));
+        }
+        return out;
+      });
 }
 
 Napi::Value Probe(const Napi::CallbackInfo& info) {

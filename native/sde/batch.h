@@ -66,8 +66,5 @@ inline PathRng pathRng(const SimJob& job, int64_t set, int trial) {
   return makePathRng(job.seed, job.batchOffset + static_cast<uint64_t>(set), trial);
 }
 
-inline void checkCancelled(const SimJob& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
 
 }  // namespace sloppy

@@ -83,7 +83,7 @@ void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t fi
   const int threads = job.threads > 0 ? job.threads : hardwareThreads();
   const int64_t grain = std::max<int64_t>(1, groups / (8 * threads));
   parallelFor(groups, grain, threads, [&](int64_t begin, int64_t end) {
-    checkCancelled(job);
+    throwIfCancelled(job.cancelled);
     runGroups<Model, W, Grad>(job, layout, firstSet, paths, begin, end, pathStats, pathGrad, faults.data(),
                               res.trajectory.data());
   });
@@ -99,7 +99,7 @@ void runSdeCpu(const SimJob& job, SimResult& res) {
   std::vector<double> pathGrad(job.grad ? layout.chunkSets * job.trials * G : 0);
   std::vector<PathFault> faults;
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {
-    checkCancelled(job);
+    throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     faults.assign(sets * job.trials, PathFault{-1, -1});
     if (job.grad) {

@@ -43,4 +43,9 @@ struct SimResult {
 // Thrown by backends when a job's cancel flag is seen; the binding turns it into ABORT_ERR.
 struct Cancelled {};
 
+// The check every backend makes between work items; a job without a flag is never cancelled.
+inline void throwIfCancelled(const std::atomic<bool>* cancelled) {
+  if (cancelled != nullptr && cancelled->load()) throw Cancelled{};
+}
+
 }  // namespace sloppy

@@ -74,7 +74,7 @@ LinearNetResult linearNetFilter(const LinearNetJob& job) {
   parallelFor(count, 4, job.threads, [&](int64_t begin, int64_t end) {
     CMat phiT(n, n);
     for (int64_t q = begin; q < end; ++q) {
-      if (job.cancelled && job.cancelled->load()) throw Cancelled{};
+      throwIfCancelled(job.cancelled);
       const double t = job.times[q];
       const Eigen::VectorXcd e = (lambda * t).array().exp();
       out.f[q] = (alpha.cwiseProduct(e).cwiseProduct(beta)).sum().real() * inv;

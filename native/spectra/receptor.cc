@@ -19,9 +19,6 @@ struct PairKernel {
   Mat k, d[2], e[3];
 };
 
-void checkCancel(const ReceptorJob& job) {
-  if (job.cancelled && job.cancelled->load()) throw Cancelled{};
-}
 
 PairKernel freeKernel(const ReceptorJob& job, int64_t n, bool derivatives) {
   const double a = 0.5 * job.geometry.eta;
@@ -137,7 +134,7 @@ ReceptorResult receptorEvaluate(const ReceptorJob& job) {
   const bool derivatives = job.gradient || job.hessian;
   if (derivatives && job.snr.size() != 1) throw CodedError("ERR_INVALID_ARG_VALUE", "derivatives take one SNR");
   const PairKernel p = job.geometry.periodic ? periodicKernel(job, n, derivatives) : freeKernel(job, n, derivatives);
-  checkCancel(job);
+  throwIfCancelled(job.cancelled);
   if (job.progress) job.progress(0.2);
 
   ReceptorResult out;
@@ -149,7 +146,7 @@ ReceptorResult receptorEvaluate(const ReceptorJob& job) {
     llt.compute(b);
     if (llt.info() != Eigen::Success) throw CodedError("ERR_NONFINITE", "1 + SNR·K is not positive definite");
     out.value.push_back(2.0 * llt.matrixLLT().diagonal().array().log().sum() * bitsPerCell);
-    checkCancel(job);
+    throwIfCancelled(job.cancelled);
   }
   if (!derivatives) return out;
 
@@ -168,7 +165,7 @@ ReceptorResult receptorEvaluate(const ReceptorJob& job) {
   // ∂² log det = tr(G ∂²B) − tr(G ∂B G ∂B). With u the n-th row of D^α and v the p-th row of D^β, the
   // second trace is 2 (G u)_p (G v)_n + 2 G_np uᵀGv, i.e. 2 Pᵅ_pn Pᵝ_np + 2 G_np (Dᵅ Pᵝ)_np with Pᵅ = G Dᵅᵀ.
   const Mat pm[2] = {-(g * d[0]), -(g * d[1])};  // Dᵅ is antisymmetric: G Dᵅᵀ = −G Dᵅ
-  checkCancel(job);
+  throwIfCancelled(job.cancelled);
   if (job.progress) job.progress(0.6);
   out.hessian.assign(4 * n * n, 0.0);
   const int pairs[3][2] = {{0, 0}, {0, 1}, {1, 1}};
@@ -177,7 +174,7 @@ ReceptorResult receptorEvaluate(const ReceptorJob& job) {
     const Mat q = d[a] * pm[b];
     const Mat e = snr * p.e[blk];
     const Eigen::VectorXd diag = 2.0 * g.cwiseProduct(e).rowwise().sum();
-    checkCancel(job);
+    throwIfCancelled(job.cancelled);
     parallelFor(n, 16, job.threads, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
         for (int64_t j = a == b ? i : 0; j < n; ++j) {  // a diagonal block: one triangle, mirrored

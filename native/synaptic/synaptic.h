@@ -60,8 +60,6 @@ struct SynProbeResult {
 // The result's layout, filled in by each backend: curve points and their samples, train accuracy and output
 // rate NaN at point 0 (no window before it), zero confusion counts.
 SynResult synResultFor(const SynJob& job);
-// Throws Cancelled once the job's cancel flag is set.
-void synCheckCancel(const SynJob& job);
 SynResult synapticCpu(const SynJob& job);
 SynResult synapticCuda(const SynJob& job);
 SynProbeResult synapticProbe(const SynProbeJob& job);

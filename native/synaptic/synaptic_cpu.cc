@@ -204,9 +204,6 @@ SynResult synResultFor(const SynJob& job) {
   return r;
 }
 
-void synCheckCancel(const SynJob& job) {
-  if (job.cancelled != nullptr && job.cancelled->load()) throw Cancelled{};
-}
 
 SynResult synapticCpu(const SynJob& job) {
   const SynParams& p = job.params;
@@ -226,7 +223,7 @@ SynResult synapticCpu(const SynJob& job) {
     for (int64_t n = 0; n < job.runs; ++n) std::copy(states[n].theta.begin(), states[n].theta.end(), r.thetaInitial.begin() + n * S);
   }
   for (int k = 1; k < points; ++k) {
-    synCheckCancel(job);
+    throwIfCancelled(job.cancelled);
     const int64_t from = curveSample(job.samples, job.curveEvery, k - 1), to = curveSample(job.samples, job.curveEvery, k);
     parallelFor(job.runs, 1, job.threads, [&](int64_t begin, int64_t end) {
       Scratch z(p);
@@ -236,7 +233,7 @@ SynResult synapticCpu(const SynJob& job) {
         int correct = 0, events = 0, label = 0;
         double totalEvents = 0;
         for (int64_t t = from; t < to; ++t) {
-          if ((t & 63) == 0) synCheckCancel(job);
+          if ((t & 63) == 0) throwIfCancelled(job.cancelled);
           const int predicted = present(job, s, z, false, t, true, s.decayState.data(), s.riseState.data(), counts, events, label);
           correct += predicted == label;
           totalEvents += events;
