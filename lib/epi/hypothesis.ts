@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { finiteNumber, integer, isFloat64Array, knownKeys } from '../validate';
+import { finiteNumber, integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -154,11 +154,6 @@ function incompleteBeta(x: number, y: number, a: number, b: number): number {
   return 1 - front * betaContinuedFraction(y, x, b, a);
 }
 
-function positiveNumber(value: unknown, what: string): number {
-  const v = finiteNumber(value, what);
-  if (!(v > 0)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be positive; got ${v}`);
-  return v;
-}
 
 /**
  * The regularized incomplete beta function I_x(a, b) = B(x; a, b)/B(a, b): the continued fraction of TOMS 708 (BFRAC)

@@ -15,7 +15,7 @@
  */
 import { SloppyError } from '../errors';
 import { normals, Stream } from '../rng';
-import { finiteNumber, integer, isFloat64Array, knownKeys } from '../validate';
+import { finiteNumber, integer, isFloat64Array, knownKeys, positiveNumber } from '../validate';
 
 /** Checks a spectrum of confining directions: a non-empty Float64Array of finite, positive eigenvalues. */
 function positiveSpectrum(values: unknown, what = 'spectrum'): Float64Array {
@@ -32,11 +32,6 @@ function positiveSpectrum(values: unknown, what = 'spectrum'): Float64Array {
   return values;
 }
 
-function positive(value: unknown, what: string): number {
-  const v = finiteNumber(value, what);
-  if (v <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be positive; got ${v}`);
-  return v;
-}
 
 /** ΔF = K·T/2 with T fixed by S = (K/2)·ln(2πeT) − (K/2)·⟨ln λ⟩, in logs so that large K neither overflows nor underflows early. */
 function gapFromMeanLog(dimension: number, entropy: number, meanLog: number): number {
@@ -50,7 +45,7 @@ function gapFromMeanLog(dimension: number, entropy: number, meanLog: number): nu
  * @param gap - the mean gap ⟨F_max − F⟩ > 0, in units of F.
  */
 export function temperature(spectrum: Float64Array, gap: number): number {
-  return (2 * positive(gap, 'gap')) / positiveSpectrum(spectrum).length;
+  return (2 * positiveNumber(gap, 'gap')) / positiveSpectrum(spectrum).length;
 }
 
 /**
@@ -61,7 +56,7 @@ export function temperature(spectrum: Float64Array, gap: number): number {
  */
 export function entropy(spectrum: Float64Array, temperature: number): number {
   const values = positiveSpectrum(spectrum);
-  const t = positive(temperature, 'temperature');
+  const t = positiveNumber(temperature, 'temperature');
   let sumLog = 0;
   for (const v of values) sumLog += Math.log(v);
   return 0.5 * (values.length * Math.log(2 * Math.PI * Math.E * t) - sumLog);
@@ -96,7 +91,7 @@ function sloppyOptions(opts: SloppySpectrumOptions, extra: readonly string[] = [
   knownKeys(opts, ['dimension', 'lambdaMax', 'alpha', ...extra], 'option');
   const alpha = finiteNumber(opts.alpha, 'alpha');
   if (alpha < 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `alpha must be non-negative; got ${alpha}`);
-  return { dimension: integer(opts.dimension, 'dimension', 1), lambdaMax: positive(opts.lambdaMax, 'lambdaMax'), alpha };
+  return { dimension: integer(opts.dimension, 'dimension', 1), lambdaMax: positiveNumber(opts.lambdaMax, 'lambdaMax'), alpha };
 }
 
 /** The sloppy spectrum of Eq 29, λ_μ = λ_max·e^(−αμ) for μ = 1…K, descending. */
@@ -165,8 +160,8 @@ export function densityGap(opts: DensityGapOptions): number {
   if (!Array.isArray(opts.support) || opts.support.length !== 2) {
     throw new SloppyError('ERR_INVALID_ARG_TYPE', 'support must be [lambdaMin, lambdaMax]');
   }
-  const lo = positive(opts.support[0], 'support[0]');
-  const hi = positive(opts.support[1], 'support[1]');
+  const lo = positiveNumber(opts.support[0], 'support[0]');
+  const hi = positiveNumber(opts.support[1], 'support[1]');
   if (!(hi > lo)) throw new SloppyError('ERR_INVALID_ARG_VALUE', `support [${lo}, ${hi}] is empty`);
   const top = Math.log(hi);
   // Weight of ln λ: ρ(λ)·dλ = ρ(e^u)·e^u du.
@@ -217,7 +212,7 @@ export function sampleBoltzmann(values: Float64Array, vectors: Float64Array, opt
   const dimension = vectors.length / k;
   if (typeof opts !== 'object' || opts === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'options are required');
   knownKeys(opts, ['temperature', 'samples', 'seed', 'optimum'], 'option');
-  const t = positive(opts.temperature, 'temperature');
+  const t = positiveNumber(opts.temperature, 'temperature');
   const samples = integer(opts.samples, 'samples', 1, 0xffffffff);
   const seed = opts.seed ?? 0;
   const optimum = opts.optimum ?? new Float64Array(dimension);

@@ -1,9 +1,8 @@
 /**
- * The input checks lib/langevin shares beyond lib/validate's: a point of an energy and a positive number.
+ * The input check lib/langevin shares beyond lib/validate's: a point of an energy.
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { finiteNumber } from '../validate';
 
 /** `p` as a fresh Float64Array of `dim` finite coordinates; ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE or ERR_NONFINITE otherwise. */
 export function finitePoint(p: unknown, dim: number, what: string): Float64Array {
@@ -16,9 +15,3 @@ export function finitePoint(p: unknown, dim: number, what: string): Float64Array
   return x;
 }
 
-/** A finite number > 0, else ERR_INVALID_ARG_VALUE. */
-export function positive(v: unknown, what: string): number {
-  const x = finiteNumber(v, what);
-  if (x <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be > 0; got ${x}`);
-  return x;
-}

@@ -12,7 +12,7 @@
  */
 import { SloppyError } from '../errors';
 import { Energy } from '../landscape/energy';
-import { positive } from './checks';
+import { positiveNumber } from '../validate';
 import { classifyStationary, StationaryPoint } from './stationary';
 
 /** The rate's ingredients and its value at each temperature. */
@@ -53,8 +53,8 @@ export async function kramersLanger(
   opts: KramersOptions = {},
 ): Promise<KramersLanger> {
   if (!Array.isArray(temperatures)) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'temperatures must be an array of finite numbers > 0');
-  temperatures.forEach((T, i) => positive(T, `temperatures[${i}]`));
-  const b = positive(opts.mobility ?? 1, 'mobility');
+  temperatures.forEach((T, i) => positiveNumber(T, `temperatures[${i}]`));
+  const b = positiveNumber(opts.mobility ?? 1, 'mobility');
   const minimum = await classifyStationary(energy, points.minimum, opts);
   const saddle = await classifyStationary(energy, points.saddle, opts);
   if (minimum.kind !== 'minimum') throw new SloppyError('ERR_INVALID_ARG_VALUE', `the minimum is a ${minimum.kind} (eigenvalues ${Array.from(minimum.eigenvalues).join(', ')})`);

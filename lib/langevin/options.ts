@@ -5,8 +5,8 @@
 import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { Energy } from '../landscape/energy';
-import { finiteNumber, integer, knownKeys, toMatrix } from '../validate';
-import { finitePoint, positive } from './checks';
+import { finiteNumber, integer, knownKeys, positiveNumber, toMatrix } from '../validate';
+import { finitePoint } from './checks';
 import { stepConstants, StepConstants } from './step';
 
 /**
@@ -140,7 +140,7 @@ function parseDiffusion(d: LangevinOptions['diffusion']): LangevinSettings['diff
   if (typeof d !== 'object' || d === null) throw new SloppyError('ERR_INVALID_ARG_TYPE', 'diffusion must be { form, a, c } or a function');
   knownKeys(d, ['form', 'a', 'c'], 'diffusion option');
   if (d.form !== 'quadratic' && d.form !== 'exponential') throw invalid(`diffusion.form must be 'quadratic' or 'exponential'`);
-  const a = positive(d.a, 'diffusion.a');
+  const a = positiveNumber(d.a, 'diffusion.a');
   const c = finiteNumber(d.c ?? 0, 'diffusion.c');
   if (d.form === 'quadratic' && c < 0) throw invalid('diffusion.c must be ≥ 0 for the quadratic form (d stays positive)');
   return { form: { form: d.form, a, c }, code: d.form === 'quadratic' ? 1 : 2 };
@@ -153,7 +153,7 @@ function parsePassage(p: LangevinOptions['passage'], dim: number): Pick<Langevin
   const basin = 'basin' in p;
   knownKeys(p, [basin ? 'basin' : 'center', 'radius'], 'passage option');
   const center = finitePoint(basin ? (p as BasinTarget).basin : (p as BallTarget).center, dim, basin ? 'passage.basin' : 'passage.center');
-  return { target: { center, radius: positive(p.radius, 'passage.radius'), basin } };
+  return { target: { center, radius: positiveNumber(p.radius, 'passage.radius'), basin } };
 }
 
 /** Validates `opts` for `energy`; every failure is a SloppyError with a code. */
@@ -167,8 +167,8 @@ export function parseLangevinOptions(energy: Energy, opts: LangevinOptions): Lan
   const { start, paths } = parseStart(opts, dim);
   const temperature = finiteNumber(opts.temperature, 'temperature');
   if (temperature < 0) throw invalid(`temperature must be ≥ 0; got ${temperature}`);
-  const dt = positive(opts.dt ?? 1e-3, 'dt');
-  const mobility = positive(opts.mobility ?? 1, 'mobility');
+  const dt = positiveNumber(opts.dt ?? 1e-3, 'dt');
+  const mobility = positiveNumber(opts.mobility ?? 1, 'mobility');
   const steps = integer(opts.steps ?? 10000, 'steps', 0, 0xffffffff);
   const seed = integer(opts.seed ?? 0, 'seed', 0);
   const firstPath = integer(opts.firstPath ?? 0, 'firstPath', 0, 0xffffffff - paths + 1);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 import { SloppyError } from '../errors';
 import { writeNpy } from '../io/npy';
-import { positive } from './checks';
+import { positiveNumber } from '../validate';
 import { mullerBrownEnergy } from './energies';
 import { escapeTimes, EscapeResult, findSaddle } from './escape';
 import { kramersLanger } from './kramers';
@@ -67,8 +67,8 @@ export async function saddleStudy(opts: SaddleStudyOptions): Promise<SaddleStudy
     seed: opts.seed ?? 1,
     out: opts.out,
   };
-  settings.ratios.forEach((r, i) => positive(r, `ratios[${i}]`));
-  positive(settings.horizon, 'horizon');
+  settings.ratios.forEach((r, i) => positiveNumber(r, `ratios[${i}]`));
+  positiveNumber(settings.horizon, 'horizon');
   const energy = mullerBrownEnergy();
   const log = opts.onProgress ?? (() => undefined);
   const saddle = await findSaddle(energy, FROM, TO, { signal: opts.signal });

@@ -7,7 +7,8 @@
 import { SloppyError } from '../errors';
 import { checkBatch, Energy } from '../landscape/energy';
 import { eigh } from '../linalg';
-import { finitePoint, positive } from './checks';
+import { positiveNumber } from '../validate';
+import { finitePoint } from './checks';
 import { isBuiltinEnergy } from './energies';
 
 /** Options of {@link hessianAt}. */
@@ -34,7 +35,7 @@ export async function hessianAt(energy: Energy, p: ArrayLike<number>, opts: Hess
   const x = finitePoint(p, energy.dim, 'the point');
   if (isBuiltinEnergy(energy)) return energy.hessian(x);
   const n = energy.dim;
-  const rel = positive(opts.step ?? 1e-5, 'step');
+  const rel = positiveNumber(opts.step ?? 1e-5, 'step');
   const points = new Float64Array(2 * n * n);
   const h = Float64Array.from(x, (v) => rel * Math.max(1, Math.abs(v)));
   for (let j = 0; j < n; ++j) {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { SloppyError } from '../errors';
-import { finiteArray, finiteNumber, integer, knownKeys, toMatrix } from '../validate';
+import { finiteArray, finiteNumber, integer, knownKeys, positiveNumber, toMatrix } from '../validate';
 import type { NativeSynapticParams } from './binding';
 
 /** Noise on θ: none; Eq. 1's standard √(2b)·dW; Eq. 3's weight-dependent, variance N·α·e^{w} per unit time. */
@@ -85,11 +85,6 @@ export interface ResolvedModel {
   means?: Float64Array;
 }
 
-function positive(value: unknown, what: string): number {
-  const v = finiteNumber(value, what);
-  if (v <= 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', `${what} must be > 0; got ${v}`);
-  return v;
-}
 
 function nonnegative(value: unknown, what: string): number {
   const v = finiteNumber(value, what);
@@ -120,8 +115,8 @@ function clusterMeans(value: unknown, classes: number): Float64Array {
 /** Validates the model's options and fills in the defaults. */
 export function resolveModel(opts: SynapticModelOptions): ResolvedModel {
   const classes = integer(opts.classes ?? 10, 'classes', 2, 32);
-  const alpha = positive(opts.alpha ?? Math.exp(-2), 'alpha');
-  const dMax = positive(opts.dMax ?? 5, 'dMax');
+  const alpha = positiveNumber(opts.alpha ?? Math.exp(-2), 'alpha');
+  const dMax = positiveNumber(opts.dMax ?? 5, 'dMax');
   const theta0 = finiteNumber(opts.theta0 ?? 3, 'theta0');
   if (dMax / alpha <= 1 && opts.thetaMax === undefined) {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', 'dMax/alpha must exceed 1 for the default thetaMax = θ₀ + ln ln(dMax/α); or give thetaMax');
@@ -129,22 +124,22 @@ export function resolveModel(opts: SynapticModelOptions): ResolvedModel {
   const params: NativeSynapticParams = {
     classes,
     inputs: integer(opts.inputs ?? 1000, 'inputs', 1, 1 << 20),
-    presentation: positive(opts.presentation ?? 0.2, 'presentation'),
+    presentation: positiveNumber(opts.presentation ?? 0.2, 'presentation'),
     meanCentre: finiteNumber(opts.meanCentre ?? 0.5, 'meanCentre'),
     meanSpread: nonnegative(opts.meanSpread ?? 0.2, 'meanSpread'),
     clusterSpread: finiteNumber(opts.clusterSpread ?? 0.04, 'clusterSpread'),
     clusterSkew: finiteNumber(opts.clusterSkew ?? 0.01, 'clusterSkew'),
-    baseRate: positive(opts.baseRate ?? 2, 'baseRate'),
+    baseRate: positiveNumber(opts.baseRate ?? 2, 'baseRate'),
     peakRate: nonnegative(opts.peakRate ?? 80, 'peakRate'),
-    width: positive(opts.tuningWidth ?? 0.3, 'tuningWidth'),
-    tauDecay: positive(opts.tauDecay ?? 0.02, 'tauDecay'),
-    tauRise: positive(opts.tauRise ?? 0.002, 'tauRise'),
+    width: positiveNumber(opts.tuningWidth ?? 0.3, 'tuningWidth'),
+    tauDecay: positiveNumber(opts.tauDecay ?? 0.02, 'tauDecay'),
+    tauRise: positiveNumber(opts.tauRise ?? 0.002, 'tauRise'),
     outputRate: nonnegative(opts.outputRate ?? 100, 'outputRate'),
     potential: choice(opts.potential ?? 'normalised', ['normalised', 'literal'] as const, 'potential'),
     theta0,
     b: nonnegative(opts.b ?? 1e-4, 'b'),
     mu: finiteNumber(opts.mu ?? 0.5, 'mu'),
-    sigma: positive(opts.sigma ?? 1, 'sigma'),
+    sigma: positiveNumber(opts.sigma ?? 1, 'sigma'),
     alpha,
     n: nonnegative(opts.n ?? 100, 'n'),
     dMax,
