@@ -3,8 +3,13 @@
  * curves, the paired comparison of its noise modes, and the report.
  * @packageDocumentation
  */
-export { NoiseMode, SynapticModelOptions, resolveModel, ResolvedModel } from './options';
-export { InputProbe, probeInputs, synapticSampling, SynapticOptions, SynapticResult } from './run';
-export { compareNoise, CompareOptions, ModeSummary, NoiseComparison, PairedComparison } from './compare';
-export { meanCi, MeanCi, pairedDifference } from './stats';
-export { renderNoiseReport, ReportVariant, writeNoiseReport } from './report';
+export { probeInputs, synapticSampling } from './run';
+export type { InputProbe, SynapticOptions, SynapticResult } from './run';
+export { resolveModel } from './options';
+export type { NoiseMode, ResolvedModel, SynapticModelOptions } from './options';
+export { compareNoise } from './compare';
+export type { CompareOptions, ModeSummary, NoiseComparison, PairedComparison } from './compare';
+export { meanCi, pairedDifference } from './stats';
+export type { MeanCi } from './stats';
+export { renderNoiseReport, writeNoiseReport } from './report';
+export type { ReportVariant } from './report';

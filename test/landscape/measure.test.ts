@@ -1,6 +1,6 @@
-import { SloppyError } from '../../lib/errors';
 import { directionCosines, distancesTo, pairwiseDistances } from '../../lib/landscape/measure';
 import { randomMatrix } from '../helpers/matrices';
+import { expectCode } from '../helpers/errors';
 
 /** Points as plain arrays, for the direct computations the tests compare against. */
 function rows(flat: Float64Array, d: number): number[][] {
@@ -11,16 +11,6 @@ const dot = (a: number[], b: number[]): number => a.reduce((s, x, k) => s + x * 
 const minus = (a: number[], b: number[]): number[] => a.map((x, k) => x - b[k]);
 const length = (a: number[]): number => Math.hypot(...a);
 
-function expectCode(f: () => unknown, code: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(SloppyError);
-  expect((caught as SloppyError).code).toBe(code);
-}
 
 const shape = { layers: 5, units: 5 };
 const n = 9;

@@ -3,6 +3,7 @@ import { biasOffset, networkShape, parameterCount, parameterLayout, weightOffset
 import { symmetrize } from '../../lib/landscape/symmetrize';
 import { normals } from '../../lib/rng';
 import { maxRelative } from '../helpers/matrices';
+import { expectCode } from '../helpers/errors';
 
 interface Shape {
   layers: number;
@@ -141,16 +142,6 @@ function teacher(): Float64Array {
 const FIVE: Shape = { layers: 5, units: 5, inputs: 1, outputs: 1 };
 const WIDE: Shape = { layers: 3, units: 4, inputs: 2, outputs: 3 };
 
-function expectCode(f: () => unknown, code: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(SloppyError);
-  expect((caught as SloppyError).code).toBe(code);
-}
 
 describe('parameter layout', () => {
   test('5 × 5 with one input and one output has 136 parameters, W_l then b_l', () => {
