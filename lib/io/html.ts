@@ -3,6 +3,7 @@
  * study read alike; each report adds only the few classes of its own.
  * @packageDocumentation
  */
+import { escapeXml } from './svg';
 
 /** Page layout, headings, tables and figures. */
 export const REPORT_STYLE = `
@@ -18,4 +19,11 @@ figcaption { font-size: 0.85em; color: #555; margin-top: 0.3em; }
 /** The `<style>` element of a report: the shared sheet and the report's own rules. */
 export function styleElement(extra = ''): string {
   return `<style>${REPORT_STYLE}${extra}</style>`;
+}
+
+/** An HTML table: header texts (escaped here) and cells given as HTML (escape plain text first). */
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const th = head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { styleElement } from '../io/html';
+import { styleElement, table } from '../io/html';
 import { axes, formatNumber, line, linePath, Panel, scatter, svgOpen, text, toPx, toPy } from '../io/plots';
 import { escapeXml, PALETTE } from '../io/svg';
 import { EscapeResult } from './escape';
@@ -28,11 +28,6 @@ const OWN_STYLE = `
 .yes { color: #007a3d; font-weight: bold; } .no { color: #b00020; font-weight: bold; }
 `;
 
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
 
 const vec = (v: ArrayLike<number>, digits = 5) => `(${Array.from(v, (x) => formatNumber(x, digits)).join(', ')})`;
 

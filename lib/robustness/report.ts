@@ -11,7 +11,7 @@ import { Box, coord, formatNumber, line, linePath, Panel, scatter, svgOpen, text
 import { escapeXml, PALETTE, Range } from '../io/svg';
 import type { DirectionProfile, RayResult, RobustnessProfile } from './profile';
 import type { SpringsBackResult } from './springs';
-import { styleElement } from '../io/html';
+import { styleElement, table } from '../io/html';
 
 /** What the report shows. */
 export interface RobustnessReportInput {
@@ -26,10 +26,10 @@ export interface RobustnessReportInput {
 }
 
 
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+
+/** A table of plain-text cells. */
+function plainTable(head: string[], rows: string[][]): string {
+  return table(head, rows.map((r) => r.map(escapeXml)));
 }
 
 function decadeRange(values: number[]): Range {
@@ -117,7 +117,7 @@ function ray(r: RayResult): string {
 }
 
 function profileTable(p: RobustnessProfile): string {
-  return table(
+  return plainTable(
     ['direction', 'source eigenvalue', 'λ = uᵀCu', '√(2τ/λ)', '+ push', '− push', 'u'],
     p.directions.map((d) => [
       d.name,
@@ -166,7 +166,7 @@ function springsSection(input: RobustnessReportInput): string {
     `<p>State ${escapeXml(s.stateNames.join(', '))}; parameters [${Array.from(s.z, (v) => formatNumber(v, 5)).join(', ')}]; ` +
     `attractor [${Array.from(s.attractor, (v) => formatNumber(v)).join(', ')}].</p>` +
     springsPlot(s) +
-    table(['push direction', 'amount', 'return time', 'ln(amount/tol)/time'], rows) +
+    plainTable(['push direction', 'amount', 'return time', 'ln(amount/tol)/time'], rows) +
     (input.springsNote ? `<p>${escapeXml(input.springsNote)}</p>` : '')
   );
 }
@@ -174,11 +174,11 @@ function springsSection(input: RobustnessReportInput): string {
 /** The report page as one self-contained HTML string; all text from the input is escaped. */
 export function renderRobustnessReport(input: RobustnessReportInput): string {
   const p = input.profile;
-  const head = table(['parameter', 'θ₀'], p.paramNames.map((name, i) => [name, formatNumber(p.z0[i], 6)]));
+  const head = plainTable(['parameter', 'θ₀'], p.paramNames.map((name, i) => [name, formatNumber(p.z0[i], 6)]));
   const prop = input.property
-    ? table(['statistic', 'target', 'tolerance'], input.property.stats.map((s, k) => [s, formatNumber(input.property!.mean[k]), formatNumber(input.property!.tolerance[k])]))
+    ? plainTable(['statistic', 'target', 'tolerance'], input.property.stats.map((s, k) => [s, formatNumber(input.property!.mean[k]), formatNumber(input.property!.tolerance[k])]))
     : '';
-  const settings = table(['setting', 'value'], Object.entries(input.settings).map(([k, v]) => [k, String(v)]));
+  const settings = plainTable(['setting', 'value'], Object.entries(input.settings).map(([k, v]) => [k, String(v)]));
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 import { chart } from '../io/chart';
-import { styleElement } from '../io/html';
+import { styleElement, table } from '../io/html';
 import { escapeXml, PALETTE } from '../io/svg';
 import { NoiseComparison } from './compare';
 import { NoiseMode } from './options';
@@ -46,11 +46,6 @@ function verdict(m: MeanCi): string {
   return m.ci[0] > 0 ? '<span class="yes">higher</span>' : '<span class="no">lower</span>';
 }
 
-function table(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-}
 
 function meanCurve(values: Float64Array, runs: number, points: number): Float64Array {
   return Float64Array.from({ length: points }, (_, k) => {
