@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { finish, ROOT } = require('./lib/setup');
+const { finish, loadSloppy, ROOT } = require('./lib/setup');
 const { describeMachine } = require('./lib/machine');
 const { fmt } = require('./lib/table');
 
@@ -33,13 +33,6 @@ function parseArgs(argv) {
   return args;
 }
 
-function load() {
-  try {
-    return ['', 'sweep', 'cli/epi', 'io/plots'].map((m) => require(path.join(ROOT, 'dist', m)));
-  } catch (err) {
-    throw new Error(`cannot load sloppy from dist/ (${err.message}); build it first: npx tsc -p tsconfig.json`);
-  }
-}
 
 function slurmReason() {
   try {
@@ -86,7 +79,7 @@ function overheadLine(name, r) {
 async function main() {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
-  const [api, sweep, cli, plots] = load();
+  const [api, sweep, cli, plots] = loadSloppy('sweep', 'cli/epi', 'io/plots');
   const loaded = { sweep, plots };
   const machine = describeMachine(ROOT, api);
   const notes = [];

@@ -41,4 +41,4 @@ function finish(args, started, head, notes, record) {
   console.log(`results: ${path.relative(process.cwd(), args.out)}`);
 }
 
-module.exports = { setUp, finish, ROOT };
+module.exports = { setUp, finish, loadSloppy, ROOT };
