@@ -112,6 +112,9 @@ export interface NativeFlowArgs {
   units: number;
   lu: boolean;
   postAffine: boolean;
+  batchNorm: boolean;
+  batchNormMomentum: number;
+  batchNormEpsilon: number;
   kind: Float64Array;
   lower: Float64Array;
   upper: Float64Array;

@@ -12,6 +12,8 @@ import { finiteNumber, integer, knownKeys, toMatrix } from '../validate';
 import type { EpiHistory } from './history';
 import type { PropertySpec } from './property';
 
+type BatchNormKey = 'batchNorm' | 'batchNormMomentum' | 'batchNormEpsilon';
+
 const FORMAT = 'sloppy.distribution';
 const QUERY_STEP = 0xfffffff0;
 const VERSION = 1;
@@ -175,13 +177,14 @@ export class Distribution {
 
   /** Loads a file written by {@link Distribution.save}; a corrupted or foreign file is refused. */
   static async load(file: string): Promise<Distribution> {
+    // Files from before batch norm existed lack its fields; those flows had none.
     const p = (await readEnvelope(file, FORMAT, VERSION)) as {
-      spec: FlowSpec;
+      spec: Omit<FlowSpec, BatchNormKey> & Partial<Pick<FlowSpec, BatchNormKey>>;
       weights: string;
       perm: number[];
       info: DistributionInfo;
     };
-    const flow = new Flow(p.spec);
+    const flow = new Flow({ batchNorm: false, batchNormMomentum: 0, batchNormEpsilon: 1e-3, ...p.spec });
     const s = flow.state();
     if (s.perm.length !== p.perm.length || s.perm.some((v, i) => v !== p.perm[i])) {
       throw new SloppyError('ERR_FORMAT', `${file} was written by a flow whose permutations this build does not rebuild`);

@@ -1,13 +1,13 @@
 /**
  * Real NVP normalizing flows whose weights and Adam state live natively: affine coupling stages with MLP
- * conditioners, Glow-style trainable LU permutations (or fixed ones) between stages, an optional
- * post-affine, and a bijector onto each parameter's support.
+ * conditioners, Glow-style trainable LU permutations (or fixed ones) between stages, optionally each followed
+ * by batch norm, an optional post-affine, and a bijector onto each parameter's support.
  * @packageDocumentation
  */
 import { Device, resolveDevice } from '../backends';
 import { SloppyError } from '../errors';
 import { native, NativeFlow, NativeFlowState } from '../native';
-import { integer, knownKeys, toMatrix } from '../validate';
+import { integer, knownKeys, positiveNumber, toMatrix } from '../validate';
 
 /** Architecture and training options of a flow. */
 export interface FlowOptions {
@@ -21,6 +21,22 @@ export interface FlowOptions {
   permutation?: 'lu' | 'fixed';
   /** A trainable elementwise affine map after the last stage. Default false. */
   postAffine?: boolean;
+  /**
+   * Batch norm after every permutation (not after the last stage), as the reference implementation's option:
+   * y = γ·(x − μ)/√(σ² + ε) + β with trainable γ (initially 1) and β (0). Training normalises each batch with
+   * its own mean and biased variance, and its gradient includes every sample's dependence on them. Every query
+   * (samples, densities, their derivatives, modes) uses the moving statistics instead, so that batch norm is
+   * then a fixed affine map and samples and log q describe one distribution — unlike a flow that renormalises
+   * each query batch with that batch's statistics. Runs on the CPU only. Default false.
+   */
+  batchNorm?: boolean;
+  /**
+   * Weight of the old moving statistics when a training step updates them, in [0, 1): moving ← m·moving +
+   * (1 − m)·batch. Default 0 (the reference's), so the moving statistics are the last training batch's.
+   */
+  batchNormMomentum?: number;
+  /** ε added to batch norm's variances. Default 1e-3 (Keras's). */
+  batchNormEpsilon?: number;
   /** Two-sided bounds through a sigmoid (default, the reference's latest) or tanh (its earlier versions). */
   support?: 'sigmoid' | 'tanh';
   /** Seed of the weight initialisation. Default 1. */
@@ -39,12 +55,18 @@ export interface FlowSpec {
   units: number;
   permutation: 'lu' | 'fixed';
   postAffine: boolean;
+  batchNorm: boolean;
+  batchNormMomentum: number;
+  batchNormEpsilon: number;
   support: 'sigmoid' | 'tanh';
   seed: number;
   lr: number;
 }
 
-const FLOW_KEYS = ['stages', 'layers', 'units', 'permutation', 'postAffine', 'support', 'seed', 'lr'] as const;
+const FLOW_KEYS = [
+  'stages', 'layers', 'units', 'permutation', 'postAffine', 'batchNorm', 'batchNormMomentum', 'batchNormEpsilon',
+  'support', 'seed', 'lr',
+] as const;
 
 /** Validates flow options against the support's bounds (lower < upper; ±Infinity for an open side). */
 export function flowSpec(lower: number[], upper: number[], opts: FlowOptions = {}): FlowSpec {
@@ -66,8 +88,14 @@ export function flowSpec(lower: number[], upper: number[], opts: FlowOptions = {
   if (support !== 'sigmoid' && support !== 'tanh') {
     throw new SloppyError('ERR_INVALID_ARG_VALUE', `support must be 'sigmoid' or 'tanh'; got ${String(support)}`);
   }
-  if (opts.postAffine !== undefined && typeof opts.postAffine !== 'boolean') {
-    throw new SloppyError('ERR_INVALID_ARG_TYPE', 'postAffine must be a boolean');
+  for (const key of ['postAffine', 'batchNorm'] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== 'boolean') {
+      throw new SloppyError('ERR_INVALID_ARG_TYPE', `${key} must be a boolean`);
+    }
+  }
+  const momentum = opts.batchNormMomentum ?? 0;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+    throw new SloppyError('ERR_INVALID_ARG_VALUE', `batchNormMomentum must be in [0, 1); got ${String(momentum)}`);
   }
   const lr = opts.lr ?? 1e-3;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {
@@ -82,6 +110,9 @@ export function flowSpec(lower: number[], upper: number[], opts: FlowOptions = {
     units: integer(opts.units ?? Math.min(Math.max(2 * dim, 15), 100), 'units', 1, 4096),
     permutation,
     postAffine: opts.postAffine ?? false,
+    batchNorm: opts.batchNorm ?? false,
+    batchNormMomentum: momentum,
+    batchNormEpsilon: positiveNumber(opts.batchNormEpsilon ?? 1e-3, 'batchNormEpsilon'),
     support,
     seed: integer(opts.seed ?? 1, 'seed', 0),
     lr,
@@ -114,9 +145,15 @@ export class Flow {
   /** @internal */
   readonly handle: NativeFlow;
 
+  /** With batch norm, 'auto' takes the CPU and 'cuda' is refused (ERR_INVALID_ARG_VALUE). */
   constructor(spec: FlowSpec, opts: { device?: Device } = {}) {
     this.spec = spec;
-    const choice = resolveDevice(opts.device);
+    if (spec.batchNorm && opts.device === 'cuda') {
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', "batch norm runs on the CPU only; device 'cuda' cannot train it");
+    }
+    const resolved = resolveDevice(opts.device);
+    const choice =
+      spec.batchNorm && resolved.device === 'cuda' ? { device: 'cpu' as const, reason: 'batch norm runs on the CPU only' } : resolved;
     this.device = choice.device;
     this.deviceReason = choice.reason;
     this.handle = new native.Flow({
@@ -127,6 +164,9 @@ export class Flow {
       units: spec.units,
       lu: spec.permutation === 'lu',
       postAffine: spec.postAffine,
+      batchNorm: spec.batchNorm,
+      batchNormMomentum: spec.batchNormMomentum,
+      batchNormEpsilon: spec.batchNormEpsilon,
       kind: Float64Array.from(spec.lower, (lb, i) => supportKind(lb, spec.upper[i], spec.support)),
       lower: Float64Array.from(spec.lower),
       upper: Float64Array.from(spec.upper),
@@ -135,7 +175,7 @@ export class Flow {
     });
   }
 
-  /** Number of trainable weights. */
+  /** Length of the weight vector: the trainable weights, then (with batch norm) the moving statistics. */
   get size(): number {
     return this.handle.size;
   }
@@ -166,7 +206,10 @@ export class Flow {
     return (await this.handle.hessianLogProb({ z: this.rows(z) })).hessian;
   }
 
-  /** Weights, Adam moments and permutations (a copy). */
+  /**
+   * Weights, Adam moments and permutations (a copy). With batch norm the weights end with every layer's moving
+   * mean (dim) and variance (dim), so whatever keeps the weights keeps the statistics that queries use.
+   */
   state(): NativeFlowState {
     return this.handle.getState();
   }

@@ -43,7 +43,7 @@ __global__ void pushKernel(FlowView v, int64_t first, int64_t n, uint64_t seed, 
   double* s = scratch + t * (pushScratch(v.shape) + D);
   double* x = s + pushScratch(v.shape);
   makePathRng(seed, static_cast<uint64_t>(first + t), 0).normals(step, stream, x, D);
-  logq[t] = pushForward(v, x, z + t * D, tape + t * v.shape.tapeSize(), s);
+  logq[t] = pushForward(v, x, z + t * D, tape + t * v.shape.tapeSize(), s, v.moving());
 }
 
 __global__ void densityKernel(FlowView v, int64_t n, const double* z, double* logq, double* scratch) {

@@ -1,6 +1,7 @@
 // The CUDA backend of the flow, declared for host code: weights, Adam moments and the constants live on
 // the GPU, one thread per sample runs the same pushForward / pullBack / logDensity as the CPU, and the
-// weights' gradient is summed over samples by one thread per weight. Defined in flow.cu.
+// weights' gradient is summed over samples by one thread per weight. Defined in flow.cu. Flows with batch
+// norm never come here: Flow refuses them on the GPU.
 #pragma once
 #include <cstdint>
 #include <memory>

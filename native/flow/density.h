@@ -1,8 +1,10 @@
 // log q(z) of a given z, by running the flow backwards: z → support⁻¹ → post-affine⁻¹ → for each stage
-// from the last, permutation⁻¹ then coupling⁻¹ → x, with log q = log N(x) − Σ (forward log-determinants).
+// from the last, batch norm⁻¹ (moving statistics) and permutation⁻¹, then coupling⁻¹ → x, with
+// log q = log N(x) − Σ (forward log-determinants).
 // A template over the scalar type: double for densities, Dual<k> for ∇_z log q, Dual<k, Dual<k>> for its
 // Hessian — one routine, so the derivatives are those of the very density that is reported.
 #pragma once
+#include "batch_norm.h"
 #include "mlp.h"
 #include "support.h"
 #include "view.h"
@@ -38,6 +40,11 @@ SLOPPY_HD T logDensity(const FlowView& v, const T* z, T* scratch) {
   }
   for (int s = f.stages - 1; s >= 0; --s) {
     if (s < f.stages - 1) {
+      if (f.batchNorm) {
+        const double* stats = bnStatsOf(f, v.moving(), s);
+        batchNormInverse(f, v.bn(s), stats, h, h);
+        ldj += batchNormLogDet(f, v.bn(s), stats);
+      }
       const int* p = v.permutation(s);
       for (int i = 0; i < D; ++i) tmp[p[i]] = h[i];
       if (f.luPermutation) {

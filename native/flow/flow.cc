@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../core/errors.h"
+#include "batch_norm.h"
 #include "flow_cpu.h"
 #include "mlp.h"
 #ifdef SLOPPY_HAVE_CUDA
@@ -76,6 +77,10 @@ FlowState Flow::initialState(const FlowShape& shape, const SupportMap& support, 
     }
   }
   if (shape.postAffine) std::fill(s.w.begin() + shape.affineOffset(), s.w.begin() + shape.affineOffset() + shape.dim, 1.0);
+  for (int l = 0; l < shape.bnLayers(); ++l) {
+    std::fill_n(s.w.begin() + shape.bnOffset(l), shape.dim, 1.0);
+    std::fill_n(s.w.begin() + shape.movingOffset() + (2 * l + 1) * static_cast<int64_t>(shape.dim), shape.dim, 1.0);
+  }
   s.m1.assign(s.w.size(), 0.0);
   s.m2.assign(s.w.size(), 0.0);
   return s;
@@ -83,6 +88,7 @@ FlowState Flow::initialState(const FlowShape& shape, const SupportMap& support, 
 
 Flow::Flow(FlowState state, bool cuda) : state_(std::move(state)) {
   if (!cuda) return;
+  if (state_.shape.batchNorm) throw CodedError("ERR_INVALID_ARG_VALUE", "batch norm runs on the CPU backend only");
 #ifdef SLOPPY_HAVE_CUDA
   gpu_ = flowCudaCreate(state_);
 #else
@@ -171,6 +177,7 @@ void Flow::step(FlowBatch& b, const double* zBar, const double* qBar, int thread
   std::vector<double> g;
   gradient(b, zBar, qBar, g, threads);
   adamStep(g);
+  batchNormUpdateMoving(state_.shape, b.bnStats.data(), state_.w.data() + state_.shape.movingOffset());
 }
 
 

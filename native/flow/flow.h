@@ -29,16 +29,18 @@ struct FlowState {
 constexpr int kFlowLanes = 8;
 using FlowLanes = Lanes<kFlowLanes>;
 
-// One training batch: samples and log q, and on the CPU the tapes and cotapes for backprop per group of
-// kFlowLanes samples (on the GPU both stay on the device). Reused from iteration to iteration, so the
-// inner loop allocates nothing.
+// One training batch: samples and log q, the batch-norm layers' batch statistics, and on the CPU the tapes
+// and cotapes for backprop per group of kFlowLanes samples, with each group's running log-determinant and
+// cotangent between the passes over stages (on the GPU tapes stay on the device). Reused from iteration to
+// iteration, so the inner loop allocates nothing.
 struct FlowBatch {
   int64_t n = 0;
   uint64_t seed = 0;
   uint32_t step = 0;
   bool onDevice = false;
   std::vector<double> z, logq;
-  std::vector<FlowLanes> tape, cotape;
+  std::vector<double> bnStats;  // per batch-norm layer: mean (dim), biased variance (dim)
+  std::vector<FlowLanes> tape, cotape, ldj, hBar;
 };
 
 struct FlowCuda;
@@ -46,9 +48,11 @@ struct FlowCuda;
 class Flow {
  public:
   // Glorot-uniform MLP weights with zero biases, LU factors of a random orthogonal matrix (or a random
-  // permutation), post-affine a = 1, b = 0; all drawn from Philox keyed by `seed`.
+  // permutation), post-affine a = 1, b = 0, batch norm γ = 1, β = 0 with moving mean 0 and variance 1; all
+  // drawn from Philox keyed by `seed`.
   static FlowState initialState(const FlowShape& shape, const SupportMap& support, uint64_t seed);
-  // With cuda, weights and Adam moments live on the GPU (throws ERR_CUDA_UNAVAILABLE without a CUDA build).
+  // With cuda, weights and Adam moments live on the GPU (throws ERR_CUDA_UNAVAILABLE without a CUDA build, and
+  // ERR_INVALID_ARG_VALUE for batch norm, whose batch reductions only the CPU backend runs).
   Flow(FlowState state, bool cuda);
 
   bool onCuda() const { return gpu_ != nullptr; }
@@ -57,6 +61,7 @@ class Flow {
   FlowView view() const;
   void setWeights(std::vector<double> w, std::vector<double> m1, std::vector<double> m2, int64_t adamStep);
 
+  // Queries (sample, logProb and its derivatives) take batch norm's moving statistics, a fixed affine map.
   // n samples; sample i's base noise is keyed by (seed, i) with counter (step, stream).
   void sample(int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq, int threads) const;
   // log q(z); with x non-null, also the base point x = flow⁻¹(z) (n × dim).
@@ -66,10 +71,14 @@ class Flow {
   // ∂² log q / ∂z² (n × dim × dim); on the CPU.
   void hessianLogProb(const double* z, int64_t n, double* hess, int threads) const;
 
+  // A training batch: batch norm takes the batch's own statistics, coupling the samples.
   void forward(int64_t n, uint64_t seed, uint32_t step, FlowBatch& batch, int threads) const;
   // g = Σ_i ∂/∂w (zBar_i · z_i + qBar_i · log q_i), without a step; on the CPU (a GPU batch is redrawn there).
+  // With batch norm this includes every sample's dependence on the batch statistics; the moving statistics'
+  // entries are 0.
   void gradient(FlowBatch& batch, const double* zBar, const double* qBar, std::vector<double>& g, int threads) const;
-  // The same gradient, clipped to norm 1e10 (as the reference does), then one Adam step.
+  // The same gradient, clipped to norm 1e10 (as the reference does), then one Adam step, then the moving
+  // statistics updated from the batch's.
   void step(FlowBatch& batch, const double* zBar, const double* qBar, int threads);
   void resetAdam();
 

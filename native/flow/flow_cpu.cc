@@ -36,7 +36,7 @@ void sampleCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Strea
   forSamples<double>(n, tape + pushScratch(v.shape) + D, threads, [&](int64_t i, double* scratch) {
     double* x = scratch + tape + pushScratch(v.shape);
     makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, stream, x, D);
-    logq[i] = pushForward(v, x, z + i * D, scratch, scratch + tape);
+    logq[i] = pushForward(v, x, z + i * D, scratch, scratch + tape, v.moving());
   });
 }
 
@@ -92,23 +92,39 @@ void hessianLogProbCpu(const FlowView& v, const double* z, int64_t n, double* he
 
 namespace {
 
-// Groups [begin, end) of a batch on lanes: base noise from Philox per sample, the forward pass, and the
-// samples written back as rows. Compiled for three instruction sets, chosen at load time, like the SDE engine.
+// 1 on the lanes of group g that hold batch samples, 0 on the padding past the batch's end.
+FlowLanes validLanes(int64_t g, int64_t n) {
+  FlowLanes valid(0.0);
+  for (int l = 0; l < kFlowLanes && g * kFlowLanes + l < n; ++l) valid.v[l] = 1.0;
+  return valid;
+}
+
+// Stages [s0, s1) of groups [begin, end) of a batch on lanes: from stage 0, base noise from Philox per sample
+// first; after the last stage, the samples written back as rows. Compiled for three instruction sets, chosen
+// at load time, like the SDE engine.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, FlowBatch& b, int64_t begin, int64_t end) {
+void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int s1, FlowBatch& b, int64_t begin,
+                   int64_t end) {
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
-  std::vector<FlowLanes> x(D), z(D), scratch(pushScratch(v.shape));
+  std::vector<FlowLanes> z(D), scratch(pushScratch(v.shape));
   std::vector<double> row(D);
   for (int64_t g = begin; g < end; ++g) {
-    for (int l = 0; l < kFlowLanes; ++l) {
-      const int64_t i = std::min(g * kFlowLanes + l, b.n - 1);  // lanes past the end repeat the last sample
-      makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, Stream::Dynamics, row.data(), D);
-      for (int d = 0; d < D; ++d) x[d].v[l] = row[d];
+    FlowLanes* t = b.tape.data() + g * tape;
+    if (s0 == 0) {
+      FlowLanes* x = stageTape(v.shape, t, 0).in;
+      for (int l = 0; l < kFlowLanes; ++l) {
+        const int64_t i = std::min(g * kFlowLanes + l, b.n - 1);  // lanes past the end repeat the last sample
+        makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, Stream::Dynamics, row.data(), D);
+        for (int d = 0; d < D; ++d) x[d].v[l] = row[d];
+      }
+      b.ldj[g] = FlowLanes(0.0);
     }
-    const FlowLanes logq = pushForward(v, x.data(), z.data(), b.tape.data() + g * tape, scratch.data());
+    pushStages(v, s0, s1, b.bnStats.data(), t, scratch.data(), b.ldj[g]);
+    if (s1 < v.shape.stages) continue;
+    const FlowLanes logq = pushTail(v, t, z.data(), b.ldj[g]);
     for (int l = 0; l < kFlowLanes && g * kFlowLanes + l < b.n; ++l) {
       const int64_t i = g * kFlowLanes + l;
       b.logq[i] = logq.v[l];
@@ -117,24 +133,35 @@ void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, FlowBatch& b
   }
 }
 
+// Reverse mode of stages [s0, s1) for groups [begin, end): after the tail when s1 is the last stage, else
+// through batch norm s0 (between stages s0 and s1) with its batch sums `bnSums` first.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-void cotangentGroups(const FlowView& v, const FlowBatch& b, const double* zBar, const double* qBar, int64_t begin,
-                     int64_t end, FlowLanes* cotape) {
-  const int D = v.shape.dim;
-  const int64_t tape = v.shape.tapeSize();
-  const int64_t co = v.shape.cotapeSize();
-  std::vector<FlowLanes> zb(D), scratch(pushScratch(v.shape));
+void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, int s0, int s1,
+                     const double* bnSums, double ldjBar, int64_t begin, int64_t end) {
+  const FlowShape& f = v.shape;
+  const int D = f.dim;
+  const int64_t tape = f.tapeSize();
+  const int64_t co = f.cotapeSize();
+  std::vector<FlowLanes> zb(D), scratch(pushScratch(f));
   for (int64_t grp = begin; grp < end; ++grp) {
+    FlowLanes* t = b.tape.data() + grp * tape;
+    FlowLanes* cotape = b.cotape.data() + grp * co;
+    FlowLanes* hBar = b.hBar.data() + grp * D;
     FlowLanes qb(0.0);
-    for (int d = 0; d < D; ++d) zb[d] = FlowLanes(0.0);
-    for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) {  // padding lanes carry no cotangent
-      const int64_t i = grp * kFlowLanes + l;
-      qb.v[l] = qBar[i];
-      for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[i * D + d];
+    for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) qb.v[l] = qBar[grp * kFlowLanes + l];
+    if (s1 == f.stages) {
+      for (int d = 0; d < D; ++d) zb[d] = FlowLanes(0.0);
+      for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) {  // padding lanes carry no cotangent
+        for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[(grp * kFlowLanes + l) * D + d];
+      }
+      pullTail(v, zb.data(), qb, t, cotape, hBar);
+    } else {
+      batchNormBackward(f, v.bn(s0), bnStatsOf(f, b.bnStats.data(), s0), bnSums, static_cast<double>(b.n), ldjBar,
+                        stageTape(f, t, s0).bnIn, validLanes(grp, b.n), hBar);
     }
-    pullBack(v, zb.data(), qb, b.tape.data() + grp * tape, cotape + grp * co, scratch.data());
+    pullStages(v, s0, s1, qb, t, cotape, hBar, scratch.data());
   }
 }
 
@@ -187,17 +214,56 @@ void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t
   }
 }
 
+// Batch norm s's statistics over the batch (its mean, then its biased variance about that mean), summed over
+// groups in order so that the result does not depend on the thread count.
+void batchStatistics(const FlowView& v, FlowBatch& b, int s, int64_t groups) {
+  const FlowShape& f = v.shape;
+  double* stats = b.bnStats.data() + 2 * static_cast<int64_t>(f.dim) * s;
+  std::vector<FlowLanes> acc(f.dim);
+  for (int pass = 0; pass < 2; ++pass) {
+    std::fill(acc.begin(), acc.end(), FlowLanes(0.0));
+    for (int64_t g = 0; g < groups; ++g) {
+      batchNormMoments(f, pass, stats, stageTape(f, b.tape.data() + g * f.tapeSize(), s).bnIn, validLanes(g, b.n),
+                       acc.data());
+    }
+    for (int i = 0; i < f.dim; ++i) stats[pass * f.dim + i] = laneSum(acc[i]) / static_cast<double>(b.n);
+  }
+}
+
+// The sums Σ ȳ and Σ ȳ·x̂ of batch norm s over the batch, from the cotangents of its outputs in b.hBar.
+std::vector<double> cotangentSums(const FlowView& v, FlowBatch& b, int s, int64_t groups) {
+  const FlowShape& f = v.shape;
+  const double* stats = bnStatsOf(f, b.bnStats.data(), s);
+  std::vector<FlowLanes> acc(2 * f.dim, FlowLanes(0.0));
+  for (int64_t g = 0; g < groups; ++g) {
+    batchNormCotangentSums(f, stats, stageTape(f, b.tape.data() + g * f.tapeSize(), s).bnIn,
+                           b.hBar.data() + g * f.dim, acc.data());
+  }
+  std::vector<double> sums(2 * f.dim);
+  for (int i = 0; i < 2 * f.dim; ++i) sums[i] = laneSum(acc[i]);
+  return sums;
+}
+
 }  // namespace
 
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
+  const FlowShape& f = v.shape;
   const int64_t groups = (n + kFlowLanes - 1) / kFlowLanes;
   b.n = n;
   b.seed = seed;
   b.step = step;
-  b.z.resize(n * v.shape.dim);
+  b.z.resize(n * f.dim);
   b.logq.resize(n);
-  b.tape.resize(groups * v.shape.tapeSize());
-  parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, b, begin, end); });
+  b.tape.resize(groups * f.tapeSize());
+  b.ldj.resize(groups);
+  b.bnStats.resize(static_cast<size_t>(f.bnLayers()) * 2 * f.dim);
+  // Batch norm needs the whole batch's statistics after each stage but the last: one pass over the groups per
+  // stage then, and a single pass without it.
+  for (int s0 = 0, s1 = 0; s0 < f.stages; s0 = s1) {
+    s1 = f.batchNorm ? s0 + 1 : f.stages;
+    parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, s0, s1, b, begin, end); });
+    if (s1 < f.stages) batchStatistics(v, b, s0, groups);
+  }
 }
 
 void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
@@ -207,13 +273,26 @@ void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const doub
   const int64_t groups = (b.n + kFlowLanes - 1) / kFlowLanes;
   const int64_t tape = f.tapeSize();
   const int64_t co = f.cotapeSize();
-  // pullBack writes every cotape entry it later reads, so the buffer is only grown, never cleared.
-  b.cotape.resize(groups * co);
-  const std::vector<FlowLanes>& cotape = b.cotape;
-  parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) {
-    cotangentGroups(v, b, zBar, qBar, begin, end, b.cotape.data());
-  });
+  // The log-determinants that every sample shares (LU diagonals, post-affine, batch norm) have the cotangent
+  // −Σ qBar.
+  double ldjBar = 0.0;
+  for (int64_t i = 0; i < b.n; ++i) ldjBar -= qBar[i];
   g.assign(f.size(), 0.0);
+  // The reverse passes write every cotape entry later read, so the buffer is only grown, never cleared.
+  b.cotape.resize(groups * co);
+  b.hBar.resize(groups * D);
+  for (int s1 = f.stages, s0 = 0; s1 > 0; s1 = s0) {
+    s0 = f.batchNorm ? s1 - 1 : 0;
+    std::vector<double> sums;
+    if (s1 < f.stages) {
+      sums = cotangentSums(v, b, s0, groups);
+      batchNormWeightGradient(f, v.bn(s0), sums.data(), ldjBar, g.data() + f.bnOffset(s0));
+    }
+    parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) {
+      cotangentGroups(v, b, zBar, qBar, s0, s1, sums.data(), ldjBar, begin, end);
+    });
+  }
+  const std::vector<FlowLanes>& cotape = b.cotape;
   // One task per 16 rows of a term: tasks write disjoint rows, and each row's sum runs over all groups in order.
   constexpr int kRows = 16;
   const std::vector<OuterTerm> terms = outerTerms(f);
@@ -228,9 +307,7 @@ void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const doub
       outerSum(t, j0, std::min(t.rows, j0 + kRows), b.tape.data(), tape, cotape.data(), co, groups, g.data());
     }
   });
-  // The log-determinants' own terms: Σ log|U_ii| and Σ log|a_i| enter every sample's log q with cotangent −qBar.
-  double ldjBar = 0.0;
-  for (int64_t i = 0; i < b.n; ++i) ldjBar -= qBar[i];
+  // The log-determinants' own terms: Σ log|U_ii| and Σ log|a_i|.
   if (f.luPermutation) {
     for (int s = 0; s + 1 < f.stages; ++s) {
       for (int i = 0; i < D; ++i) g[f.luOffset(s) + i * D + i] += ldjBar / v.lu(s)[i * D + i];

@@ -1,8 +1,10 @@
 // One sample pushed through the flow, x ~ N(0, I) → z with log q(z), recording a tape; and the
 // reverse-mode pass that turns cotangents on z and on log q into the gradient of every weight. This pair
 // is what training runs; densities of given z are in density.h. Templates over the scalar: double (one
-// sample: the GPU's thread) or Lanes<W> (W samples per instruction on the CPU).
+// sample: the GPU's thread) or Lanes<W> (W samples per instruction on the CPU). Both passes come in pieces
+// (stages, tail) so that a backend can reduce over the batch between stages, as batch norm in training needs.
 #pragma once
+#include "batch_norm.h"
 #include "mlp.h"
 #include "support.h"
 #include "view.h"
@@ -16,39 +18,42 @@ template <class T> struct StageTape {
   T* ls;      // d2 log-scales
   T* out;     // dim: coupled output
   T* u;       // dim: U·out (LU permutations only)
+  T* bnIn;    // dim: the permuted output, batch norm's input (batch norm only)
 };
 template <class T> SLOPPY_HD StageTape<T> stageTape(const FlowShape& f, T* tape, int s) {
   T* t = tape + f.stageTape() * s;
   const int64_t hid = static_cast<int64_t>(f.layers) * f.units;
-  return StageTape<T>{t, t + f.dim, t + f.dim + hid, t + f.dim + hid + f.d2(), t + 2 * f.dim + hid + f.d2()};
+  T* out = t + f.dim + hid + f.d2();
+  return StageTape<T>{t, t + f.dim, t + f.dim + hid, out, out + f.dim, out + 2 * f.dim};
 }
 
 // Scratch scalars per sample for pushForward / pullBack.
 SLOPPY_HD int64_t pushScratch(const FlowShape& f) { return 2 * static_cast<int64_t>(f.dim) + 2 * f.d2(); }
 
-// z = flow(x); returns log q(z).
+// Stages [s0, s1) of one sample, from stage s0's input in the tape (for s0 > 0 with batch norm: from the
+// permuted output of stage s0 − 1, normalised first with `bnStats`), adding each step's log-determinant to
+// ldj. The state moves through the tape: each stage writes the next one's input (or batch norm's), so a
+// backend can stop after any stage and reduce over the batch before the next.
 template <class T>
-SLOPPY_HD T pushForward(const FlowView& v, const T* x, T* z, T* tape, T* scratch) {
+SLOPPY_HD void pushStages(const FlowView& v, int s0, int s1, const double* bnStats, T* tape, T* scratch, T& ldj) {
   const FlowShape& f = v.shape;
   const int D = f.dim, d1 = f.d1(), d2 = f.d2();
-  T* h = z;  // the running state lives in the output row
   T* out = scratch;
   T* tmp = scratch + 2 * d2;
-  T ldj(0.0), sq(0.0);
-  for (int i = 0; i < D; ++i) {
-    h[i] = x[i];
-    sq += x[i] * x[i];
-  }
-  for (int s = 0; s < f.stages; ++s) {
+  for (int s = s0; s < s1; ++s) {
     const StageTape<T> t = stageTape(f, tape, s);
-    for (int i = 0; i < D; ++i) t.in[i] = h[i];
-    mlpForward(f, v.mlp(s), h, t.hidden, out);
+    if (f.batchNorm && s > 0) {
+      const double* stats = bnStatsOf(f, bnStats, s - 1);
+      batchNormForward(f, v.bn(s - 1), stats, stageTape(f, tape, s - 1).bnIn, t.in);
+      ldj += batchNormLogDet(f, v.bn(s - 1), stats);
+    }
+    mlpForward(f, v.mlp(s), t.in, t.hidden, out);
+    for (int i = 0; i < d1; ++i) t.out[i] = t.in[i];
     for (int i = 0; i < d2; ++i) {
       t.ls[i] = out[d2 + i];
-      h[d1 + i] = h[d1 + i] * m::exp(out[d2 + i]) + out[i];
+      t.out[d1 + i] = t.in[d1 + i] * m::exp(out[d2 + i]) + out[i];
       ldj += out[d2 + i];
     }
-    for (int i = 0; i < D; ++i) t.out[i] = h[i];
     if (s == f.stages - 1) break;
     const int* p = v.permutation(s);
     if (f.luPermutation) {
@@ -67,36 +72,57 @@ SLOPPY_HD T pushForward(const FlowView& v, const T* x, T* z, T* tape, T* scratch
     } else {
       for (int i = 0; i < D; ++i) tmp[i] = t.out[i];
     }
-    for (int i = 0; i < D; ++i) h[i] = tmp[p[i]];
+    T* next = f.batchNorm ? t.bnIn : stageTape(f, tape, s + 1).in;
+    for (int i = 0; i < D; ++i) next[i] = tmp[p[i]];
   }
+}
+
+// The last stage's output through the post-affine and the support bijector into z; returns log q given the
+// accumulated log-determinant of the stages and the base point x in stage 0's tape.
+template <class T>
+SLOPPY_HD T pushTail(const FlowView& v, T* tape, T* z, T& ldj) {
+  const FlowShape& f = v.shape;
+  const int D = f.dim;
+  const T* h = stageTape(f, tape, f.stages - 1).out;
   T* affineIn = tape + f.stageTape() * f.stages;
   T* supportIn = affineIn + D;
   if (f.postAffine) {
     const double* a = v.affine();
     for (int i = 0; i < D; ++i) {
       affineIn[i] = h[i];
-      h[i] = a[i] * h[i] + a[D + i];
+      supportIn[i] = a[i] * h[i] + a[D + i];
       ldj += ::log(::fabs(a[i]));
     }
+  } else {
+    for (int i = 0; i < D; ++i) supportIn[i] = h[i];
   }
   for (int i = 0; i < D; ++i) {
-    supportIn[i] = h[i];
-    const SupportPoint<T> sp = supportForward(v.kind[i], v.lower[i], v.upper[i], h[i]);
+    const SupportPoint<T> sp = supportForward(v.kind[i], v.lower[i], v.upper[i], supportIn[i]);
     z[i] = sp.z;
     ldj += sp.logd;
   }
+  const T* x = stageTape(f, tape, 0).in;
+  T sq(0.0);
+  for (int i = 0; i < D; ++i) sq += x[i] * x[i];
   return -0.5 * sq - 0.5 * D * kLog2Pi - ldj;
 }
 
-// Reverse mode of pushForward for the cotangents zBar (on z) and qBar (on log q): records in `cotape` what
-// the weights' gradient is summed from (gradient.h). Splitting the pass this way turns the sum over samples
-// into dense outer-product sums instead of a scattered update per sample.
+// z = flow(x); returns log q(z). Batch norm takes `bnStats`: the moving statistics for queries.
 template <class T>
-SLOPPY_HD void pullBack(const FlowView& v, const T* zBar, const T& qBar, const T* tape, T* cotape, T* scratch) {
+SLOPPY_HD T pushForward(const FlowView& v, const T* x, T* z, T* tape, T* scratch, const double* bnStats) {
+  T* in = stageTape(v.shape, tape, 0).in;
+  for (int i = 0; i < v.shape.dim; ++i) in[i] = x[i];
+  T ldj(0.0);
+  pushStages(v, 0, v.shape.stages, bnStats, tape, scratch, ldj);
+  return pushTail(v, tape, z, ldj);
+}
+
+// Reverse mode of pushTail for the cotangents zBar (on z) and qBar (on log q): hBar (dim) receives the
+// cotangent of the last stage's output, and the cotape the post-affine's share of the weights' gradient.
+template <class T>
+SLOPPY_HD void pullTail(const FlowView& v, const T* zBar, const T& qBar, const T* tape, T* cotape, T* hBar) {
   const FlowShape& f = v.shape;
-  const int D = f.dim, d1 = f.d1(), d2 = f.d2();
-  T* hBar = scratch;
-  T* tmp = scratch + D;
+  const int D = f.dim;
   const T ldjBar = -qBar;  // log q = log N(x) − ldj, and x does not depend on the weights
   const T* supportIn = tape + f.stageTape() * f.stages + D;
   for (int i = 0; i < D; ++i) {
@@ -111,7 +137,20 @@ SLOPPY_HD void pullBack(const FlowView& v, const T* zBar, const T& qBar, const T
       hBar[i] *= a[i];
     }
   }
-  for (int s = f.stages - 1; s >= 0; --s) {
+}
+
+// Reverse mode of stages [s0, s1) (permutation, then coupling, from stage s1 − 1 down): hBar holds the
+// cotangent of stage s1 − 1's permuted output (its output for the last stage) and leaves with that of stage
+// s0's input; the cotape receives what the weights' gradient is summed from (gradient.h). Splitting the pass
+// this way turns the sum over samples into dense outer-product sums instead of a scattered update per sample.
+template <class T>
+SLOPPY_HD void pullStages(const FlowView& v, int s0, int s1, const T& qBar, const T* tape, T* cotape, T* hBar,
+                          T* scratch) {
+  const FlowShape& f = v.shape;
+  const int D = f.dim, d1 = f.d1(), d2 = f.d2();
+  T* tmp = scratch;
+  const T ldjBar = -qBar;
+  for (int s = s1 - 1; s >= s0; --s) {
     const auto t = stageTape(f, tape, s);
     T* delta = cotape + f.stageCotape() * s;
     T* lBar = delta + static_cast<int64_t>(f.layers) * f.units + 2 * d2;
@@ -145,6 +184,14 @@ SLOPPY_HD void pullBack(const FlowView& v, const T* zBar, const T& qBar, const T
     }
     mlpBackward(f, v.mlp(s), t.hidden, delta, hBar);
   }
+}
+
+// The whole reverse mode of one sample, for flows whose stages do not couple samples (no batch norm).
+template <class T>
+SLOPPY_HD void pullBack(const FlowView& v, const T* zBar, const T& qBar, const T* tape, T* cotape, T* scratch) {
+  T* hBar = scratch;
+  pullTail(v, zBar, qBar, tape, cotape, hBar);
+  pullStages(v, 0, v.shape.stages, qBar, tape, cotape, hBar, scratch + v.shape.dim);
 }
 
 }  // namespace sloppy

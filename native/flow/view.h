@@ -15,7 +15,10 @@ struct FlowView {
 
   SLOPPY_HD const double* mlp(int s) const { return w + shape.stageOffset(s); }
   SLOPPY_HD const double* lu(int s) const { return w + shape.luOffset(s); }
+  SLOPPY_HD const double* bn(int s) const { return w + shape.bnOffset(s); }
   SLOPPY_HD const double* affine() const { return w + shape.affineOffset(); }
+  // Every batch-norm layer's moving mean and variance (see FlowShape::movingOffset).
+  SLOPPY_HD const double* moving() const { return w + shape.movingOffset(); }
   SLOPPY_HD const int* permutation(int s) const { return perm + static_cast<int64_t>(s) * shape.dim; }
 };
 

@@ -93,7 +93,8 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
                         InstanceAccessor<&FlowObject::Size>("size")});
   }
 
-  // new Flow({ dim, stages, layers, units, lu, postAffine, kind, lower, upper, seed, lr, device })
+  // new Flow({ dim, stages, layers, units, lu, postAffine, batchNorm, batchNormMomentum, batchNormEpsilon, kind,
+  //            lower, upper, seed, lr, device })
   explicit FlowObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FlowObject>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject()) throw Napi::TypeError::New(env, "Flow expects an options object");
@@ -105,12 +106,16 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     shape.units = static_cast<int>(getNumber(a, "units", 25));
     shape.luPermutation = a.Get("lu").ToBoolean().Value();
     shape.postAffine = a.Get("postAffine").ToBoolean().Value();
+    shape.batchNorm = a.Get("batchNorm").ToBoolean().Value();
+    shape.bnMomentum = getNumber(a, "batchNormMomentum", 0.0);
+    shape.bnEpsilon = getNumber(a, "batchNormEpsilon", 1e-3);
     SupportMap support;
     support.kind = toInts(a.Get("kind"), "kind");
     support.lower = toVector(a.Get("lower"), "lower");
     support.upper = toVector(a.Get("upper"), "upper");
     const size_t D = static_cast<size_t>(shape.dim);
-    if (shape.dim < 1 || shape.stages < 1 || shape.layers < 0 || shape.units < 1 || support.kind.size() != D ||
+    if (shape.dim < 1 || shape.stages < 1 || shape.layers < 0 || shape.units < 1 || !(shape.bnMomentum >= 0.0) ||
+        !(shape.bnMomentum < 1.0) || !(shape.bnEpsilon > 0.0) || support.kind.size() != D ||
         support.lower.size() != D || support.upper.size() != D) {
       throw codedError(env, "ERR_INVALID_ARG_VALUE", "inconsistent flow shape");
     }
