@@ -1,5 +1,6 @@
 import { backends, Flow, normals, Stream } from '../../lib';
 import { flowSpec, FlowOptions } from '../../lib/flow/flow';
+import { flowLayout, referenceForward } from '../helpers/flow-reference';
 
 function makeFlow(lower: number[], upper: number[], opts: FlowOptions = {}): Flow {
   return new Flow(flowSpec(lower, upper, { units: 12, seed: 3, ...opts }));
@@ -40,9 +41,10 @@ describe('real NVP flow', () => {
   const lower = [-1, 0.5, -Infinity, -Infinity, -3];
   const upper = [2, Infinity, Infinity, 4, 3];
 
+  // With batch norm, queries take the moving statistics: the same checks hold for that fixed affine map.
   it('inverts its own samples: the base points are the Philox normals that made them', async () => {
-    for (const permutation of ['lu', 'fixed'] as const) {
-      const flow = await trained(makeFlow(lower, upper, { permutation, postAffine: true }));
+    for (const [permutation, batchNorm] of [['lu', false], ['fixed', false], ['lu', true], ['fixed', true]] as const) {
+      const flow = await trained(makeFlow(lower, upper, { permutation, postAffine: true, batchNorm }));
       const { z, logq } = await flow.sample(50, { seed: 11, step: 4 });
       const inv = await flow.handle.inverse({ z });
       for (let i = 0; i < 50; ++i) {
@@ -53,8 +55,8 @@ describe('real NVP flow', () => {
     }
   });
 
-  it('obeys the change-of-variables formula: log q(z) = log N(x(z)) + log|det ∂x/∂z|', async () => {
-    const flow = await trained(makeFlow(lower, upper, { postAffine: true }));
+  it.each([false, true])('obeys the change-of-variables formula: log q(z) = log N(x(z)) + log|det ∂x/∂z| (batch norm %p)', async (batchNorm) => {
+    const flow = await trained(makeFlow(lower, upper, { postAffine: true, batchNorm }));
     const { z } = await flow.sample(5, { seed: 5, step: 1, stream: 'eval' });
     const D = 5;
     const h = 1e-6;
@@ -87,19 +89,21 @@ describe('real NVP flow', () => {
       const lq = await flow.logProb(grid.map((v) => Math.min(Math.max(v, a + 1e-12), b - 1e-12)));
       expect(simpson((x) => Math.exp(lq[Math.round(((x - a) / (b - a)) * n)]), a, b, n)).toBeCloseTo(1, 4);
     }
-    const flow = await trained(makeFlow([-1, 0], [1, 3], {}));
     const n = 400;
     const pts: number[] = [];
     const mid = (k: number, lo: number, hi: number) => lo + ((hi - lo) * (k + 0.5)) / n;
     for (let i = 0; i < n; ++i) for (let j = 0; j < n; ++j) pts.push(mid(i, -1, 1), mid(j, 0, 3));
-    const lq = await flow.logProb(Float64Array.from(pts));
-    let mass = 0;
-    lq.forEach((v) => (mass += Math.exp(v) * (2 / n) * (3 / n)));
-    expect(mass).toBeCloseTo(1, 3);
+    for (const batchNorm of [false, true]) {
+      const flow = await trained(makeFlow([-1, 0], [1, 3], { batchNorm }));
+      const lq = await flow.logProb(Float64Array.from(pts));
+      let mass = 0;
+      lq.forEach((v) => (mass += Math.exp(v) * (2 / n) * (3 / n)));
+      expect(mass).toBeCloseTo(1, 3);
+    }
   });
 
-  it('gives ∇_z log q and its Hessian that agree with finite differences', async () => {
-    const flow = await trained(makeFlow(lower, upper, { postAffine: true, units: 9 }));
+  it.each([false, true])('gives ∇_z log q and its Hessian that agree with finite differences (batch norm %p)', async (batchNorm) => {
+    const flow = await trained(makeFlow(lower, upper, { postAffine: true, units: 9, batchNorm }));
     const { z } = await flow.sample(3, { seed: 8, stream: 'eval' });
     const D = 5;
     const { grad } = await flow.gradLogProb(z);
@@ -224,6 +228,57 @@ describe('flow training gradients', () => {
       for (let i = 0; i < half; ++i) residual(z, i).forEach((r, j) => (e += (c * R2[j] * r) / half));
       return e;
     });
+  });
+
+  // With batch norm every sample's z and log q depend on the whole batch through its mean and variance; the
+  // objective is evaluated by the reference flow of test/helpers, all of whose weights are differenced.
+  it('differentiates the batch-norm objective exactly, through the batch statistics, in every weight', async () => {
+    const spec = flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 6, seed: 5, postAffine: true, batchNorm: true });
+    const flow = await trained(new Flow(spec));
+    const n = 13;  // two lane groups, the second part padding
+    const half = Math.floor(n / 2);
+    const eta = [0.7, -1.3, 0.4, 2.1];
+    const c = 3;
+    const { z } = await flow.handle.trainBegin({ batch: n, seed: 4, step: 9 });
+    const { values, grad } = statistics(z, n);
+    const gradient = (await flow.handle.trainEnd({
+      values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
+      variance: Float64Array.from(variance), eta: Float64Array.from(eta), c, apply: false,
+    })).gradient!;
+    const { weights, perm } = flow.state();
+    const x = Array.from({ length: n }, (_, i) => Array.from(normals(3, { seed: 4, set: i, trial: 0, step: 9, stream: Stream.Dynamics })));
+    const R2 = [0, 0, 0, 0];
+    for (let i = half; i < n; ++i) residual(z, i).forEach((r, j) => (R2[j] += r / (n - half)));
+    // mean log q + ηᵀ(mean T − μ) + c·R1ᵀR2 with R2 frozen: what trainEnd differentiates.
+    const objective = (w: Float64Array) => {
+      const out = referenceForward(spec, w, perm, x, 'batch');
+      const zw = Float64Array.from(out.z.flat());
+      let e = 0;
+      for (let i = 0; i < n; ++i) {
+        e += out.logq[i] / n;
+        residual(zw, i).forEach((r, j) => (e += (eta[j] * r) / n + (i < half ? (c * R2[j] * r) / half : 0)));
+      }
+      return { e, z: zw };
+    };
+    const atBase = objective(weights).z;
+    expect(Math.max(...Array.from(z, (v, i) => Math.abs(v - atBase[i])))).toBeLessThan(1e-11);  // the native forward pass
+    const L = flowLayout(spec);
+    const h = 1e-6;
+    const fd = Array.from(weights, (_, k) => {
+      const up = Float64Array.from(weights);
+      const down = Float64Array.from(weights);
+      up[k] += h;
+      down[k] -= h;
+      return (objective(up).e - objective(down).e) / (2 * h);
+    });
+    fd.forEach((d, k) => expect(Math.abs(gradient[k] - d)).toBeLessThan(1e-6 * Math.max(1, Math.abs(d))));
+    // Not vacuous: γ and β of every layer and the first stage's MLP, upstream of both layers, carry gradient;
+    // the moving statistics, unused in training, have none.
+    for (let s = 0; s < L.bnLayers; ++s) {
+      for (let i = 0; i < 2 * spec.dim; ++i) expect(Math.abs(gradient[L.bn(s) + i])).toBeGreaterThan(1e-6);
+    }
+    expect(fd.slice(0, L.mlp).filter((d) => Math.abs(d) > 1e-6).length).toBeGreaterThan(L.mlp / 3);
+    expect(Array.from(gradient.slice(L.moving)).every((g) => g === 0)).toBe(true);
   });
 });
 
