@@ -91,6 +91,17 @@ describe('batch norm in the real NVP flow', () => {
     },
   );
 
+  it('trains to the same numbers on one thread and on several: the batch reductions run in a fixed order', async () => {
+    const mean = Float64Array.from([0.5, 1.5, -0.3, 2]);
+    const precision = Float64Array.from({ length: D * D }, (_, k) => (k % (D + 1) === 0 ? 3 : 0));
+    const weights = await Promise.all([1, 4].map(async (threads) => {
+      const flow = makeFlow();
+      await flow.handle.trainGaussian({ mean, precision, iterations: 5, firstStep: 0, seed: 7, batch: 45, threads });
+      return Array.from(flow.state().weights);
+    }));
+    expect(weights[1]).toEqual(weights[0]);
+  });
+
   it('keeps γ, β and the moving statistics through a save and load', async () => {
     const flow = makeFlow();
     await fit(flow, 20);
