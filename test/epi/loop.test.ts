@@ -86,22 +86,24 @@ describe('EPI with statistics written in TypeScript', () => {
 
 describe('EPI runs are safe to stop', () => {
   // A checkpointed run aborted as soon as epoch `epoch` starts training: its checkpoint holds epoch − 1.
-  async function abortedAt(epoch: number): Promise<string> {
+  async function abortedAt(epoch: number, settings: EpiOptions = tiny): Promise<string> {
     const dir = await tmpdir();
     const controller = new AbortController();
     await expect(
       epi('lds2d', {
-        ...tiny, checkpoint: dir, signal: controller.signal,
+        ...settings, checkpoint: dir, signal: controller.signal,
         onProgress: (p) => (p.phase === 'train' && p.epoch === epoch ? controller.abort() : undefined),
       }),
     ).rejects.toMatchObject({ code: 'ABORT_ERR' });
     return dir;
   }
 
-  it('resumes a killed run to the same result as an uninterrupted one', async () => {
-    const whole = await epi('lds2d', tiny);
-    const dir = await abortedAt(2);
-    const resumed = await epi('lds2d', { ...tiny, checkpoint: dir, resume: true });
+  // With batch norm the checkpoint must also carry the moving statistics that the evaluation samples use.
+  it.each([false, true])('resumes a killed run to the same result as an uninterrupted one (batch norm %p)', async (batchNorm) => {
+    const settings = { ...tiny, flow: { ...tiny.flow, batchNorm } };
+    const whole = await epi('lds2d', settings);
+    const dir = await abortedAt(2, settings);
+    const resumed = await epi('lds2d', { ...settings, checkpoint: dir, resume: true });
     expect(resumed.history.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(resumed.history).toEqual(whole.history);
     const a = await whole.distribution.sample(100, { seed: 1 });
