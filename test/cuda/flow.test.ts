@@ -19,6 +19,12 @@ describeGpu('flow on CUDA', () => {
     expect(maxRelative(await gpu.logProb(a.z), await cpu.logProb(a.z))).toBeLessThan(1e-12);
   });
 
+  it("keeps a batch-norm flow on the CPU under 'auto', saying why", () => {
+    const flow = new Flow(flowSpec([0, 0], [1, 1], { batchNorm: true }), { device: 'auto' });
+    expect(flow.device).toBe('cpu');
+    expect(flow.deviceReason).toMatch(/batch norm/);
+  });
+
   it('takes the same training steps (Gaussian fit, then EPI on lds2d)', async () => {
     const lower = [-10, -10, -10, -10];
     const upper = [10, 10, 10, 10];
