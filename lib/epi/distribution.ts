@@ -184,7 +184,16 @@ export class Distribution {
       perm: number[];
       info: DistributionInfo;
     };
-    const flow = new Flow({ batchNorm: false, batchNormMomentum: 0, batchNormEpsilon: 1e-3, ...p.spec });
+    // JSON writes an open side's ±Infinity as null; a null bound left as it is would read as 0.
+    const { lower, upper } = p.spec as { lower: (number | null)[]; upper: (number | null)[] };
+    const flow = new Flow({
+      batchNorm: false,
+      batchNormMomentum: 0,
+      batchNormEpsilon: 1e-3,
+      ...p.spec,
+      lower: lower.map((v) => v ?? -Infinity),
+      upper: upper.map((v) => v ?? Infinity),
+    });
     const s = flow.state();
     if (s.perm.length !== p.perm.length || s.perm.some((v, i) => v !== p.perm[i])) {
       throw new SloppyError('ERR_FORMAT', `${file} was written by a flow whose permutations this build does not rebuild`);
