@@ -30,6 +30,7 @@ export const epiFlags: Record<string, FlagSpec> = {
   set: { type: 'list', help: 'a model option "name=value" (repeatable)' },
   samples: { type: 'number', help: 'samples written to samples.npy (default 10000)' },
   'stop-early': { type: 'boolean', help: 'stop at the first converged epoch' },
+  'batch-norm': { type: 'boolean', help: "batch norm after each of the flow's permutations (CPU only)" },
   resume: { type: 'boolean', help: 'continue from the checkpoint in the run folder' },
   threads: { type: 'number', help: 'CPU threads (default all)' },
   out: { type: 'string', help: 'run folder (default ./out/epi-<model>)' },
@@ -53,6 +54,7 @@ export function epiOptionsFrom(f: Parsed['flags']): EpiOptions {
   ];
   for (const [flag, key] of numbers) if (f[flag] !== undefined) (opts as Record<string, unknown>)[key] = f[flag];
   if (f['stop-early']) opts.stopEarly = true;
+  if (f['batch-norm']) opts.flow = { batchNorm: true };
   const property = keyValues(f.property as string[] | undefined, 'property');
   if (property.length > 0) {
     const parts = property.map(([stat, v]) => [stat, ...v.split(',').map(Number)] as [string, number, number]);
@@ -172,7 +174,8 @@ export async function writeRunFolder(out: string, r: EpiResult, n: number, optio
       c0: r.settings.schedule.c0, beta: r.settings.schedule.beta, gamma: r.settings.schedule.gamma,
       alpha: r.settings.schedule.alpha, nu: r.settings.schedule.nu, seed: r.settings.seed,
       stages: r.settings.flow.stages, layers: r.settings.flow.layers, units: r.settings.flow.units,
-      permutation: r.settings.flow.permutation, postAffine: r.settings.flow.postAffine, trials: r.settings.trials,
+      permutation: r.settings.flow.permutation, postAffine: r.settings.flow.postAffine,
+      batchNorm: r.settings.flow.batchNorm, trials: r.settings.trials,
     },
   });
 }
