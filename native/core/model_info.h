@@ -8,6 +8,8 @@
 namespace sloppy {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// The default of an option whose value the model otherwise draws itself (a random initial state).
+constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
 
 struct ParamInfo {
   std::string name;

@@ -9,7 +9,8 @@
 //    inside the bracket, multiplied by dt/τ — no √dt.
 //  - t = n·dt on arange(0, 1.8, dt) (75 samples at dt = 24 ms). The epoch tests are strict (t < 1.2,
 //    t > 1.2, 1.2 < t < 1.5), so at t = 1.2 exactly neither the rule nor the choice input is on.
-//  - x₀ = 0.1 + 0.005ξ is used as given for the first step; u₀ = b·atanh(2x₀ − 1) + initSign·a. The
+//  - x₀ = 0.1 + 0.005ξ is used as given for the first step; u₀ = b·atanh(2x₀ − 1) + initSign·a (options
+//    uPro_LP_0 … uAnti_RP_0 set u₀ instead, and then the first step uses φ(u₀)). The
 //    code's u₀ has −a, which is not the inverse of φ (φ(u₀) ≠ x₀); initSign = +1 gives the exact inverse.
 //  - Optogenetic silencing multiplies x by (1 − γ) at the samples with optoStart ≤ t ≤ optoEnd (the
 //    code's η on v for the 'delay' period), in both conditions.
@@ -30,7 +31,9 @@ struct Sc {
   static constexpr bool kStatsNeedPath = true;
   enum Option {
     kDt, kTau, kSigma, kA, kB, kGamma, kOptoStart, kOptoEnd, kInitSign, kInitNoise,
-    kConstant, kProBias, kRule, kChoice, kLight, kNumOptions
+    kConstant, kProBias, kRule, kChoice, kLight,
+    kInit,  // kInit + k: the initial u of state variable k; NaN (the default) keeps the reference's drawn start
+    kNumOptions = kInit + kState
   };
   enum Pop { kLP = 0, kLA = 1, kRA = 2, kRP = 3 };
 
@@ -66,6 +69,9 @@ struct Sc {
         {"rule", 0.6, "rule input for t < 1.2: LP, RP on Pro trials; LA, RA on Anti trials"},
         {"choice", 0.25, "choice input to all populations for t > 1.2"},
         {"light", 0.5, "left light input to LP and LA for 1.2 < t < 1.5"}};
+    for (const std::string& name : i.state) {
+      i.options.push_back({name + "_0", kUnset, "initial " + name + "; unset: from x0 = 0.1 + initNoise xi as the reference code"});
+    }
     return i;
   }
 
@@ -78,7 +84,8 @@ struct Sc {
     double x0[kState];
     initialRates(opt, rng, x0);
     for (int k = 0; k < kState; ++k) {
-      u[k] = T(opt[kB] * ::atanh(2.0 * x0[k] - 1.0) + opt[kInitSign] * opt[kA]);
+      const double given = opt[kInit + k];
+      u[k] = T(m::isfinite(given) ? given : opt[kB] * ::atanh(2.0 * x0[k] - 1.0) + opt[kInitSign] * opt[kA]);
     }
   }
 
@@ -87,12 +94,15 @@ struct Sc {
     double xi[kState];
     rng.normals(static_cast<uint32_t>(n), Stream::Dynamics, xi, kState);
     T x[kState];
+    rates(opt, u, n, x);
     if (n == 0) {
+      // The reference code steps from its drawn x0, not from φ(u0), which differs from x0 at initSign = −1;
+      // a given u0 is a state like any other and steps from φ(u0).
       double x0[kState];
       initialRates(opt, rng, x0);
-      for (int k = 0; k < kState; ++k) x[k] = T(x0[k]);
-    } else {
-      rates(opt, u, n, x);
+      for (int k = 0; k < kState; ++k) {
+        if (!m::isfinite(opt[kInit + k])) x[k] = T(x0[k]);
+      }
     }
     const double h = opt[kDt] / opt[kTau];
     const double tNext = (n + 1) * opt[kDt];

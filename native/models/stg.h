@@ -20,7 +20,8 @@ struct Stg {
   static constexpr bool kStatsNeedPath = true;
   static constexpr bool kVectorized = true;
   enum Neuron { kF1, kF2, kHub, kS1, kS2 };
-  enum Option { kDt, kSteps, kSigmaI, kBeta, kGSynB, kDrop, kWindow, kFMax, kDf, kNumOptions };
+  // kInit + k: the initial value of state variable k.
+  enum Option { kDt, kSteps, kSigmaI, kBeta, kGSynB, kDrop, kWindow, kFMax, kDf, kInit, kNumOptions = kInit + kState };
 
   // Membrane constants (SI): capacitance, leak, reversal potentials, gating midpoints and slopes.
   static constexpr double kC = 1e-9;
@@ -62,6 +63,13 @@ struct Stg {
         {"fMax", 1.0, "highest frequency of the DFT grid (Hz)", "nonnegative"},
         {"df", 0.01, "DFT grid spacing (Hz); the grid is 0, df, ..., fMax", "positive"},
     };
+    // EPI's fixed initial state, a point on the circuit's rhythm (V in volts, N and H fractions).
+    const double x0[kState] = {-0.04169771, -0.04319491, 0.00883992, -0.06879824, 0.03048103,
+                               0.00151316,  0.19784773,  0.56514935, 0.12214069,  0.35290397,
+                               0.08614699,  0.04938177,  0.05568701, 0.07007949,  0.05790969};
+    for (int k = 0; k < kState; ++k) {
+      i.options.push_back({i.state[k] + "_0", x0[k], "initial " + i.state[k] + "; the default is EPI's point on the rhythm"});
+    }
     return i;
   }
   static std::string checkOptions(const double* opt) {
@@ -73,12 +81,8 @@ struct Stg {
   SLOPPY_HD static int traceSize(const double* opt) { return kNeurons * samplesKept(opt); }
 
   template <class T, class Rng>
-  SLOPPY_HD static void init(const double*, const T*, T* x, const Rng&) {
-    // EPI's fixed initial state, a point on the circuit's rhythm.
-    const double x0[kState] = {-0.04169771, -0.04319491, 0.00883992, -0.06879824, 0.03048103,
-                               0.00151316,  0.19784773,  0.56514935, 0.12214069,  0.35290397,
-                               0.08614699,  0.04938177,  0.05568701, 0.07007949,  0.05790969};
-    for (int k = 0; k < kState; ++k) x[k] = T(x0[k]);
+  SLOPPY_HD static void init(const double* opt, const T*, T* x, const Rng&) {
+    for (int k = 0; k < kState; ++k) x[k] = T(opt[kInit + k]);
   }
 
   template <class T, class Rng>

@@ -25,7 +25,8 @@
 //    standard deviation is σ̃ (to O(dt/τ_n)), whatever the unit of time.
 //  - Rates are capped after every Euler step at 1000 code units = 10⁵ Hz (rateCap), never reached in
 //    the support; ε is capped there too in the code, but ε stays at ~σ̃ ≪ 1000 so we omit it.
-//  - x(0) ~ U[10, 25] Hz (the code's U[0.1, 0.25]), ε(0) = 0, Euler dt = 0.5 ms.
+//  - x(0) ~ U[10, 25] Hz (the code's U[0.1, 0.25]), ε(0) = 0, Euler dt = 0.5 ms; options xE_0 … epsV_0
+//    set the initial state instead (springs-back pushes it).
 // Statistic: s_E = population (ddof 0) standard deviation over time of x_E over the samples
 // n = steps − window … steps (window + 1 samples, as the code's slice [T − 50:] of T + 1 samples). The
 // defaults are the EPI script's (150 steps, window 50); the paper's text is 200 steps (75–100 ms).
@@ -40,7 +41,10 @@ struct V1 {
   static constexpr int kState = 2 * kPop;
   static constexpr int kStats = 1;
   static constexpr bool kStatsNeedPath = true;
-  enum Option { kDt, kSteps, kWindow, kContrast, kTau, kTauNoise, kNoiseScale, kRateCap, kNumOptions };
+  // kInit + k: the initial value of state variable k; a rate left at NaN is drawn from U[kX0Low, kX0High].
+  enum Option {
+    kDt, kSteps, kWindow, kContrast, kTau, kTauNoise, kNoiseScale, kRateCap, kInit, kNumOptions = kInit + kState
+  };
 
   static constexpr double kX0Low = 10.0;
   static constexpr double kX0High = 25.0;
@@ -68,6 +72,13 @@ struct V1 {
          "input units per unit of sigma: 10 = the reference code's units (support [0, 0.005]); 1 = the "
          "table's Hz-scale input", "nonnegative"},
         {"rateCap", 1e5, "rates are clipped to at most this after each step (Hz); the code's 1000 x 100", "positive"}};
+    for (int k = 0; k < kState; ++k) {
+      if (k < kPop) {
+        i.options.push_back({i.state[k] + "_0", kUnset, "initial " + i.state[k] + " (Hz); unset: drawn from U[10, 25] per path"});
+      } else {
+        i.options.push_back({i.state[k] + "_0", 0.0, "initial " + i.state[k] + " (units of z)"});
+      }
+    }
     return i;
   }
 
@@ -78,12 +89,13 @@ struct V1 {
   SLOPPY_HD static int traceSize(const double*) { return 2; }  // running mean and M2 of x_E (Welford)
 
   template <class T>
-  SLOPPY_HD static void init(const double*, const T*, T* y, const PathRng& rng) {
+  SLOPPY_HD static void init(const double* opt, const T*, T* y, const PathRng& rng) {
     double u[kPop];
     rng.uniforms(0, Stream::Initial, u, kPop);
     for (int i = 0; i < kPop; ++i) {
-      y[i] = T(kX0Low + (kX0High - kX0Low) * u[i]);
-      y[kPop + i] = T(0.0);
+      const double given = opt[kInit + i];
+      y[i] = T(m::isfinite(given) ? given : kX0Low + (kX0High - kX0Low) * u[i]);
+      y[kPop + i] = T(opt[kInit + kPop + i]);
     }
   }
 

@@ -56,7 +56,10 @@ describe('sc', () => {
     expect(m.stats).toEqual(['pro', 'anti']);
     const pops = ['LP', 'LA', 'RA', 'RP'];
     expect(m.state).toEqual([...pops.map((p) => `uPro_${p}`), ...pops.map((p) => `uAnti_${p}`)]);
-    expect(Object.fromEntries(m.options.map((o) => [o.name, o.value]))).toEqual(DEFAULTS);
+    // The initial state is unset (NaN) by default: drawn as in the reference code.
+    expect(Object.fromEntries(m.options.map((o) => [o.name, o.value]))).toEqual({
+      ...DEFAULTS, ...Object.fromEntries(m.state.map((name) => [`${name}_0`, NaN])),
+    });
   });
 
   it('matches an independent TypeScript Euler recursion of the noiseless dynamics to 1e-10', async () => {

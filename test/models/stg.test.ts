@@ -36,8 +36,12 @@ describe('stg', () => {
     const neurons = ['f1', 'f2', 'hub', 's1', 's2'];
     expect(m.state).toEqual(['V_', 'N_', 'H_'].flatMap((p) => neurons.map((n) => p + n)));
     const defaults = Object.fromEntries(m.options.map((o) => [o.name, o.value]));
+    // The initial state defaults to EPI's fixed x0 (STG_Circuit.py), in state order.
+    const x0 = [-0.04169771, -0.04319491, 0.00883992, -0.06879824, 0.03048103, 0.00151316, 0.19784773, 0.56514935,
+      0.12214069, 0.35290397, 0.08614699, 0.04938177, 0.05568701, 0.07007949, 0.05790969];
     expect(defaults).toEqual({
       dt: 0.025, steps: 300, sigmaI: 1e-12, beta: 500, gSynB: 5, drop: 20, window: 20, fMax: 1, df: 0.01,
+      ...Object.fromEntries(m.state.map((name, k) => [`${name}_0`, x0[k]])),
     });
     const betaDoc = m.options.find((o) => o.name === 'beta')!.doc;
     expect(betaDoc).toMatch(/500/);
