@@ -1,16 +1,20 @@
 /**
  * "Springs back": push a circuit's state off its attractor by a given amount along given state directions,
- * simulate, and measure how long the trial-mean state takes to come back within a tolerance of the attractor
- * for good (the last time it is farther away, interpolated between samples in log distance, which is exact
- * for an exponential approach).
+ * simulate, and measure how long the state takes to come back within a tolerance of the attractor for good
+ * (the last time it is farther away, interpolated between samples in log distance, which is exact for an
+ * exponential approach). The state is the trial mean, or the noise-free path for the models whose return is
+ * timed on their noise-free dynamics (lib/robustness/attractors.ts); the distance is to the fixed point, or
+ * to the orbit of a limit cycle.
  * @packageDocumentation
  */
 import { Device } from '../backends';
 import { SloppyError } from '../errors';
 import { describeWith, get, optionVector } from '../models';
-import { simulate } from '../sde';
 import { integer, knownKeys, positiveNumber } from '../validate';
+import type { Attractor } from './attractors';
 import { statePush } from './attractors';
+import { meanPath, RunSettings } from './mean-path';
+import { orbitDistances } from './orbit';
 import { unitVector } from './vectors';
 
 /** Options of {@link springsBack}. */
@@ -19,14 +23,14 @@ export interface SpringsBackOptions {
   z?: ArrayLike<number>;
   /** Unit-normalised state-space directions of the push; default each state axis. */
   directions?: ArrayLike<number>[];
-  /** Sizes of the push (state units); each must be positive. Default [1]. */
+  /** Sizes of the push (state units); each must be ≥ 0. Default [1]. */
   amounts?: number[];
   /** Distance to the attractor that counts as back. */
   tolerance: number;
-  /** Trials averaged into the mean path; default 1 (exact for noise-free dynamics). */
+  /** Trials averaged into the mean path; default 1 (exact for noise-free dynamics, and always 1 for the models timed on them). */
   trials?: number;
   seed?: number;
-  /** Model options; `dt` and `steps` set the horizon. The state options are set by the push. */
+  /** Model options; `dt` and `steps` set the horizon (sc: `dt` alone, timed over its cue epoch). The state options are set by the push. */
   options?: Record<string, number>;
   /** Record every `stride` steps. Default 1. */
   stride?: number;
@@ -40,10 +44,10 @@ export interface Return {
   /** Index into the directions. */
   direction: number;
   amount: number;
-  /** Time (model units) after which the mean state stays within the tolerance; Infinity when not by the horizon. */
+  /** Time (model units) after which the state stays within the tolerance; Infinity when not by the horizon. */
   returnTime: number;
   returned: boolean;
-  /** ln(amount / tolerance) / returnTime: the effective exponential rate of return (0 when not returned). */
+  /** ln(amount / tolerance) / returnTime: the effective exponential rate of return (0 when not returned or at once). */
   rate: number;
 }
 
@@ -52,7 +56,12 @@ export interface SpringsBackResult {
   model: string;
   z: Float64Array;
   stateNames: string[];
+  /** The state every push starts from: the fixed point, or a point on the limit cycle. */
   attractor: Float64Array;
+  /** A limit cycle's orbit over one period (samples × state), to which the distances are taken; else undefined. */
+  orbit?: Float64Array;
+  /** The smallest distance the attractor resolves (see {@link Attractor}); 0 for a fixed point. */
+  resolution: number;
   attractorDescription: string;
   directions: Float64Array[];
   tolerance: number;
@@ -62,7 +71,7 @@ export interface SpringsBackResult {
   /** Simulated time. */
   horizon: number;
   returns: Return[];
-  /** returns.length × recorded: distance of the trial-mean state to the attractor at each sample. */
+  /** returns.length × recorded: distance of the state to the attractor at each sample. */
   distances: Float64Array;
   recorded: number;
 }
@@ -83,7 +92,8 @@ export function returnTime(d: ArrayLike<number>, tolerance: number, dt: number):
 /**
  * Pushes the state of `model` at parameters `z` off its attractor and times its return.
  * @throws SloppyError ERR_UNKNOWN_MODEL; ERR_INVALID_ARG_VALUE for a model whose state cannot be set, a
- *   direction of the wrong length or zero, a non-positive amount or tolerance.
+ *   direction of the wrong length, non-finite or zero, a negative or non-finite amount, a non-positive
+ *   tolerance, or a model that settles to no fixed point.
  */
 export async function springsBack(model: string, opts: SpringsBackOptions): Promise<SpringsBackResult> {
   const descriptor = get(model);
@@ -93,43 +103,43 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
   const tolerance = positiveNumber(opts.tolerance, 'tolerance');
   const info = describeWith(model, optionVector(descriptor, opts.options));
   const S = info.state.length;
-  const z = Float64Array.from(opts.z ?? info.params.map((p) => p.value));
   const directions = (opts.directions ?? info.state.map((_, i) => Array.from({ length: S }, (_, j) => (i === j ? 1 : 0)))).map(
     (d, k) => unitVector(d, S, `state direction ${k}`),
   );
   if (directions.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'directions is empty');
   const amounts = opts.amounts ?? [1];
   if (!Array.isArray(amounts) || amounts.length === 0) throw new SloppyError('ERR_INVALID_ARG_VALUE', 'amounts must be a non-empty array');
-  amounts.forEach((a, k) => positiveNumber(a, `amounts[${k}]`));
-  const trials = integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
+  amounts.forEach((a, k) => {
+    if (typeof a !== 'number' || !Number.isFinite(a) || a < 0) {
+      throw new SloppyError('ERR_INVALID_ARG_VALUE', `amounts[${k}] must be a finite number ≥ 0; got ${String(a)}`);
+    }
+  });
+  const trials = push.noiseFree ? 1 : integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
   const stride = integer(opts.stride ?? 1, 'stride', 1);
-  const attractor = push.attractor(z);
+  const z = Float64Array.from(opts.z ?? info.params.map((p) => p.value));
+  const run = push.timed({ z, options: { ...(opts.options ?? {}) } });
+  const settings: RunSettings = { seed: opts.seed ?? 0, device: opts.device, threads: opts.threads, signal: opts.signal };
+  const defaults = Object.fromEntries(descriptor.options.map((o) => [o.name, o.value]));
+  const context = { state: info.state, option: (name: string) => run.options[name] ?? defaults[name], settings };
+  const { point, orbit, resolution } = await push.attractor(run, context);
+  const names = push.stateOptions(info.state);
 
   const cases = directions.flatMap((_, d) => amounts.map((amount) => ({ direction: d, amount })));
-  const runs = await Promise.all(
+  const paths = await Promise.all(
     cases.map(({ direction, amount }) => {
-      const start = Object.fromEntries(push.stateOptions.map((name, i) => [name, attractor[i] + amount * directions[direction][i]]));
-      return simulate(model, [z], {
-        trials, seed: opts.seed ?? 0, options: { ...(opts.options ?? {}), ...start }, trajectories: { stride },
-        device: opts.device, threads: opts.threads, signal: opts.signal,
-      });
+      const start = Object.fromEntries(names.map((name, i) => [name, point[i] + amount * directions[direction][i]]));
+      return meanPath(model, run.z, { ...run.options, ...start }, trials, stride, settings);
     }),
   );
-  const recorded = runs[0].shape.recorded;
-  const dt = runs[0].sampleInterval!;
+  const last = push.lastSample?.(context);
+  const recorded = last === undefined ? paths[0].recorded : Math.min(paths[0].recorded, Math.floor(last / stride) + 1);
+  const dt = paths[0].interval;
   const distances = new Float64Array(cases.length * recorded);
   const returns = cases.map((c, n) => {
-    const traj = runs[n].trajectories!;
     const d = distances.subarray(n * recorded, (n + 1) * recorded);
-    for (let k = 0; k < recorded; ++k) {
-      let s2 = 0;
-      for (let i = 0; i < S; ++i) {
-        let mean = 0;
-        for (let tr = 0; tr < trials; ++tr) mean += traj[(tr * recorded + k) * S + i];
-        s2 += (mean / trials - attractor[i]) ** 2;
-      }
-      d[k] = Math.sqrt(s2);
-    }
+    const path = paths[n].path;
+    if (orbit) d.set(orbitDistances(path, recorded, orbit, S));
+    else for (let k = 0; k < recorded; ++k) d[k] = Math.sqrt(point.reduce((s2, v, i) => s2 + (path[k * S + i] - v) ** 2, 0));
     const t = returnTime(d, tolerance, dt);
     return {
       ...c, returnTime: t, returned: Number.isFinite(t),
@@ -137,7 +147,7 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
     };
   });
   return {
-    model, z, stateNames: info.state, attractor, attractorDescription: push.description, directions, tolerance, trials,
-    sampleInterval: dt, horizon: (recorded - 1) * dt, returns, distances, recorded,
+    model, z, stateNames: info.state, attractor: point, orbit, resolution, attractorDescription: push.description, directions, tolerance,
+    trials, sampleInterval: dt, horizon: (recorded - 1) * dt, returns, distances, recorded,
   };
 }
