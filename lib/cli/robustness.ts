@@ -13,7 +13,7 @@ import { Distribution } from '../epi/distribution';
 import { SloppyError } from '../errors';
 import { writeNpy } from '../io/npy';
 import { get } from '../models';
-import { pushBlocker } from '../robustness/attractors';
+import { pushBlocker, statePush } from '../robustness/attractors';
 import type { DirectionSource } from '../robustness/directions';
 import { propertyProfile, PropertyProfile } from '../robustness/profiles';
 import { writeRobustnessReport } from '../robustness/report';
@@ -31,9 +31,9 @@ export const robustnessFlags: Record<string, FlagSpec> = {
   set: { type: 'list', help: 'a model option "name=value" (repeatable)' },
   step: { type: 'number', help: 'first push (default 1e-3 × the narrowest bound width)' },
   rtol: { type: 'number', help: 'relative bisection tolerance (default 1e-4)' },
-  amounts: { type: 'string', help: 'state push sizes "a,b,…" for springs-back (default 0.1,1)' },
-  'state-tolerance': { type: 'number', help: 'distance to the attractor that counts as back (default 0.01)' },
-  horizon: { type: 'number', help: 'simulated time of springs-back runs (default 40)' },
+  amounts: { type: 'string', help: 'state push sizes "a,b,…" for springs-back (default on the model\'s scale: 0.1,1; stg 0.001,0.01)' },
+  'state-tolerance': { type: 'number', help: 'distance to the attractor that counts as back (default 0.01; stg 1e-4)' },
+  horizon: { type: 'number', help: 'simulated time of springs-back runs (default 40; stg 20 s, v1 0.1 s; sc: its cue epoch)' },
   dt: { type: 'number', help: 'time step of springs-back runs (default the model\'s dt / 10: forward Euler biases decay rates by O(dt))' },
   device: { type: 'string', help: "'auto' (default), 'cpu' or 'cuda'" },
   threads: { type: 'number', help: 'CPU threads (default all)' },
@@ -86,12 +86,15 @@ function sources(f: Parsed['flags'], dim: number, q: Distribution | undefined): 
 async function springs(
   p: PropertyProfile, f: Parsed['flags'], device: Device | undefined,
 ): Promise<{ base: SpringsBackResult; atBreak: Float64Array }> {
-  const dt = (f.dt as number | undefined) ?? (p.options.dt ?? get(p.model).options.find((o) => o.name === 'dt')!.value) / 10;
-  const horizon = (f.horizon as number | undefined) ?? 40;
-  const options = { ...p.options, dt, steps: Math.ceil(horizon / dt) };
-  const stride = Math.max(1, Math.floor(options.steps / 2000));
-  const amounts = numbers((f.amounts as string | undefined) ?? '0.1,1', 'amounts');
-  const tolerance = (f['state-tolerance'] as number | undefined) ?? 0.01;
+  const scale = statePush(p.model).scale;
+  const modelOptions = get(p.model).options;
+  const dt = (f.dt as number | undefined) ?? (p.options.dt ?? modelOptions.find((o) => o.name === 'dt')!.value) / 10;
+  const steps = Math.ceil(((f.horizon as number | undefined) ?? scale.horizon) / dt);
+  // sc has no steps option: its trial length is fixed and its return is timed over the cue epoch.
+  const options = { ...p.options, dt, ...(modelOptions.some((o) => o.name === 'steps') ? { steps } : {}) };
+  const stride = Math.max(1, Math.floor(steps / 2000));
+  const amounts = f.amounts === undefined ? scale.amounts : numbers(String(f.amounts), 'amounts');
+  const tolerance = (f['state-tolerance'] as number | undefined) ?? scale.tolerance;
   const common = { amounts, tolerance, trials: 1, seed: p.seed, options, stride, device, threads: f.threads as number | undefined };
   const base = await springsBack(p.model, { ...common, z: p.z0 });
   const atBreak = new Float64Array(2 * p.directions.length).fill(NaN);

@@ -163,7 +163,8 @@ const PUSHABLE: Record<string, StatePush> = {
     },
     description:
       'the fixed point x* = [W x* + h]²₊, ε = 0 of the noise-free network (σ = 0), found by running the ' +
-      'deterministic dynamics to convergence; z only scales the input noise, so the return does not depend on z',
+      'deterministic dynamics to convergence; z only scales the input noise, so the return does not depend on z ' +
+      '(the noisy trial mean settles elsewhere: about 1 Hz above x* in xE, xP and xV at σ = 0.0025)',
     scale: { amounts: [0.1, 1], tolerance: 0.01, horizon: 0.1 },
   },
   sc: {

@@ -149,7 +149,7 @@ function springsPlot(s: SpringsBackResult): string {
   out.push(line(box.x, toPy(panel, Math.log10(s.tolerance)), box.x + box.w, toPy(panel, Math.log10(s.tolerance)), '#444', ' stroke-dasharray="5 4"'));
   out.push('</svg>');
   return `<figure>${out.join('')}<figcaption>${escapeXml(
-    `Distance of the trial-mean state (${s.trials} trial(s)) to ${s.attractorDescription}, after each push; dashed: the tolerance ${formatNumber(s.tolerance)}.`,
+    `Distance of the ${s.noiseFree ? 'noise-free state' : `trial-mean state (${s.trials} trial(s))`} to ${s.attractorDescription}, after each push; dashed: the tolerance ${formatNumber(s.tolerance)}.`,
   )}</figcaption></figure>`;
 }
 

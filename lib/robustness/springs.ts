@@ -63,6 +63,8 @@ export interface SpringsBackResult {
   /** The smallest distance the attractor resolves (see {@link Attractor}); 0 for a fixed point. */
   resolution: number;
   attractorDescription: string;
+  /** Whether the paths were run without noise (the models timed on their noise-free dynamics). */
+  noiseFree: boolean;
   directions: Float64Array[];
   tolerance: number;
   trials: number;
@@ -147,7 +149,7 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
     };
   });
   return {
-    model, z, stateNames: info.state, attractor: point, orbit, resolution, attractorDescription: push.description, directions, tolerance,
+    model, z, stateNames: info.state, attractor: point, orbit, resolution, attractorDescription: push.description, noiseFree: push.noiseFree, directions, tolerance,
     trials, sampleInterval: dt, horizon: (recorded - 1) * dt, returns, distances, recorded,
   };
 }

@@ -7,7 +7,7 @@ import { Flow, flowSpec } from '../../lib/flow/flow';
 import { parseArgs } from '../../lib/cli/args';
 import { robustnessFlags, runRobustness } from '../../lib/cli/robustness';
 import { readNpy } from '../../lib/io/npy';
-import { propertyProfile } from '../../lib/robustness';
+import { propertyProfile, springsBack } from '../../lib/robustness';
 
 describe('sloppy robustness', () => {
   it('writes the profile as .npy files, a JSON summary and an HTML report with return times', async () => {
@@ -38,9 +38,27 @@ describe('sloppy robustness', () => {
 
   it('explains in the report why a model without a settable state has no return times', async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'sloppy-robustness-'));
-    await runRobustness(parseArgs(['stg', '--directions', 'axes', '--out', out], robustnessFlags), () => undefined);
+    await runRobustness(parseArgs(['rnn2', '--directions', 'axes', '--out', out], robustnessFlags), () => undefined);
     const html = await readFile(path.join(out, 'report.html'), 'utf8');
     expect(html).toContain('settable initial state');
+  });
+
+  it('times v1\'s return to its noise-free fixed point, as springsBack does at the same settings', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'sloppy-robustness-'));
+    const z = [0.0033, 0.0033, 0.0033, 0.0033];
+    await runRobustness(
+      parseArgs(['v1', '--z', z.join(','), '--directions', 'axes', '--amounts', '0.1', '--out', out], robustnessFlags),
+      () => undefined,
+    );
+    const rt = await readNpy(path.join(out, 'return-times.npy'));
+    expect(rt.shape).toEqual([8, 1]);
+    // The CLI's defaults for v1: dt = 5e-4 / 10, a 0.1 s horizon, tolerance 0.01.
+    const direct = await springsBack('v1', {
+      z, amounts: [0.1], tolerance: 0.01, directions: [[1, 0, 0, 0, 0, 0, 0, 0]], options: { dt: 5e-5, steps: 2000 },
+    });
+    expect(direct.returns[0].returned).toBe(true);
+    expect(rt.data[0]).toBe(direct.returns[0].returnTime);
+    expect(await readFile(path.join(out, 'report.html'), 'utf8')).toContain('noise-free network');
   });
 
   it('pushes along the sensitivity directions of an EPI distribution', async () => {
