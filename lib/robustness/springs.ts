@@ -116,7 +116,8 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
       throw new SloppyError('ERR_INVALID_ARG_VALUE', `amounts[${k}] must be a finite number ≥ 0; got ${String(a)}`);
     }
   });
-  const trials = push.noiseFree ? 1 : integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
+  const requested = integer(opts.trials ?? 1, 'trials', 1, 2 ** 30);
+  const trials = push.noiseFree ? 1 : requested;
   const stride = integer(opts.stride ?? 1, 'stride', 1);
   const z = Float64Array.from(opts.z ?? info.params.map((p) => p.value));
   const run = push.timed({ z, options: { ...(opts.options ?? {}) } });
@@ -149,7 +150,8 @@ export async function springsBack(model: string, opts: SpringsBackOptions): Prom
     };
   });
   return {
-    model, z, stateNames: info.state, attractor: point, orbit, resolution, attractorDescription: push.description, noiseFree: push.noiseFree, directions, tolerance,
-    trials, sampleInterval: dt, horizon: (recorded - 1) * dt, returns, distances, recorded,
+    model, z, stateNames: info.state, attractor: point, orbit, resolution, attractorDescription: push.description,
+    noiseFree: push.noiseFree, directions, tolerance, trials, sampleInterval: dt, horizon: (recorded - 1) * dt, returns,
+    distances, recorded,
   };
 }
