@@ -85,7 +85,8 @@ Usage:
   sloppy robustness <model> [flags]
                                  how far the published property survives parameter pushes, against the
                                  curvature spectrum, and springs-back return times: .npy files, report.html
-  sloppy spectrum <system>       Hessian spectrum of receptor | gapgene | stg | linearnet: eigenvalues .npy,
+  sloppy spectrum <system>       Hessian spectrum of receptor | gapgene | stg | linearnet, or the Fisher
+                                 spectrum of a classifier (true and permuted labels): eigenvalues .npy,
                                  report.html with the seed's figure
   sloppy task <folder> [index]   one task of a sweep (index from SLURM_ARRAY_TASK_ID when omitted)
   sloppy models [<model>]        the built-in models, or one model's parameters, statistics and options

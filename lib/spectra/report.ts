@@ -38,8 +38,11 @@ export interface SpectrumReport {
 
 const STYLE = 'li { margin: 0.2em 0; }';
 
-/** Rank plot and log-density data of the spectra: log₁₀ λ of the positive eigenvalues, 40 bins. */
-function densityFigure(spectra: NamedSpectrum[]): ReportFigure {
+/** The density of log₁₀ λ over the positive eigenvalues of each spectrum, 40 bins over their common range. */
+export function densityFigure(
+  spectra: NamedSpectrum[],
+  caption = 'Density of log₁₀ eigenvalues of −∂²F (fraction of positive eigenvalues per bin).',
+): ReportFigure {
   const logs = spectra.map((s) => Array.from(s.values).filter((v) => v > 0).map(Math.log10));
   const all = logs.flat();
   const lo = Math.floor(Math.min(...all));
@@ -47,7 +50,7 @@ function densityFigure(spectra: NamedSpectrum[]): ReportFigure {
   const bins = 40;
   const width = (range.hi - lo) / bins;
   return {
-    caption: 'Density of log₁₀ eigenvalues of −∂²F (fraction of positive eigenvalues per bin).',
+    caption,
     x: Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width),
     series: logs.map((l, k) => ({
       name: spectra[k].name,
