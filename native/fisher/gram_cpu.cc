@@ -3,12 +3,13 @@
 // keep a 16 × 8 block of G in sixteen 8-lane registers and, for every k, load 16 rows of one panel and
 // broadcast 8 of the other: an outer-product update of fused multiply-adds (explicit, as the core compiles
 // with contraction off; on the AVX2 and AVX-512 clones they are single instructions). K is walked in chunks
-// whose packed panels stay in L2.
+// whose packed panels stay in L2. G and the panels are fresh memory on huge pages (core/zeroed.h).
 #include <algorithm>
 
 #include "../core/errors.h"
 #include "../core/lanes.h"
 #include "../core/thread_pool.h"
+#include "../core/zeroed.h"
 #include "../sde/job.h"
 #include "gram.h"
 
@@ -62,12 +63,12 @@ void outerBlock(const double* x, const double* y, int64_t width, double (&block)
 
 template <class E>
 std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob& job) {
-  std::vector<double> g(static_cast<size_t>(rows * rows), 0.0);
+  std::vector<double> g = zeroedVector(static_cast<size_t>(rows * rows));
   const int64_t tiles = (rows + kTile - 1) / kTile;
   const int64_t pairs = tiles * (tiles + 1) / 2;
   const int threads = job.threads > 0 ? job.threads : hardwareThreads();
   // Every row panel is packed once per chunk and shared by all the tiles that read it.
-  std::vector<double> packed(static_cast<size_t>(tiles * kTile * kChunk));
+  std::vector<double> packed = zeroedVector(static_cast<size_t>(tiles * kTile * kChunk));
   for (int64_t k0 = 0; k0 < cols; k0 += kChunk) {
     throwIfCancelled(job.cancelled);
     const int64_t width = std::min(kChunk, cols - k0);
