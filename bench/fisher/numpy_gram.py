@@ -1,18 +1,32 @@
-"""The peer for Gram products: numpy's A @ A.T (BLAS; numpy recognises the transpose and calls syrk), timed
-best of N after a warm-up. Reads {"rows", "cols", "reps", "dtype"} as JSON on stdin, prints {"seconds"}."""
+"""The numpy peer of bench/gram.js: A @ A.T (BLAS; numpy recognises the transpose and calls syrk) over A streamed
+in column chunks generated on the fly as a(i, j) = sin(i·cols + j), the chunks the bench hands sloppy and the
+Eigen peer. Arguments: rows cols width; then one chunk index per line on stdin, each generated (untimed),
+multiplied, added to G (untimed) and answered with {"seconds", "cpu"}: wall and process CPU time of its product, so that the bench can interleave
+the peers chunk by chunk. At end of input it prints {"trace", "corner", "numpy"}: two entries of G to check
+against the other sides."""
 import json
 import sys
 import time
 
 import numpy as np
 
-job = json.load(sys.stdin)
-rows, cols = job["rows"], job["cols"]
-a = np.sin(np.arange(rows * cols, dtype=np.float64)).reshape(rows, cols).astype(job["dtype"])
-a @ a.T
-best = float("inf")
-for _ in range(job["reps"]):
-    start = time.perf_counter()
-    a @ a.T
-    best = min(best, time.perf_counter() - start)
-print(json.dumps({"seconds": best, "numpy": np.__version__}))
+rows, cols, width = (int(v) for v in sys.argv[1:4])
+i = np.arange(rows, dtype=np.float64)[:, None] * cols
+
+
+def chunk(first, w):
+    return np.sin(i + (first + np.arange(w, dtype=np.float64))[None, :])
+
+
+warm = chunk(0, min(width, 64))  # a narrow untimed product first starts BLAS's threads
+warm @ warm.T
+g = np.zeros((rows, rows))
+for line in sys.stdin:
+    first = int(line) * width
+    a = chunk(first, min(width, cols - first))
+    cpu, start = time.process_time(), time.perf_counter()
+    p = a @ a.T
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    g += p
+    print(json.dumps({"seconds": seconds, "cpu": cpu}), flush=True)
+print(json.dumps({"trace": float(np.trace(g)), "corner": float(g[rows - 1, 0]), "numpy": np.__version__}))
