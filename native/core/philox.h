@@ -2,6 +2,8 @@
 // A draw depends only on (key, counter), never on the order in which threads run, which is what makes
 // results identical across thread counts, batch splits and devices.
 #pragma once
+#include <cstring>
+
 #include "hd.h"
 
 namespace sloppy {
@@ -35,22 +37,64 @@ SLOPPY_HD Philox4x32 philox4x32_10(Philox4x32 ctr, uint32_t k0, uint32_t k1) {
   return ctr;
 }
 
-// W independent blocks at once, lane by lane in the innermost loops so the compiler vectorises the
-// 32×32→64-bit products; lane l gets exactly philox4x32_10(ctr[l], k0[l], k1[l]).
+#if defined(__GNUC__) && !defined(__CUDACC__)
+namespace detail {
+// Eight lanes' words in the low halves of 64-bit vector lanes (GCC ignores a vector size that depends on a
+// template parameter, so the width is fixed and wider batches go eight at a time).
+typedef uint64_t PhiloxWords __attribute__((vector_size(8 * sizeof(uint64_t))));
+typedef uint32_t PhiloxHalves __attribute__((vector_size(8 * sizeof(uint32_t))));
+
+// By reference, not by value: a 512-bit vector passed by value has a different ABI on each instruction set that
+// the engines are cloned for.
+inline __attribute__((always_inline)) void loadWords(const uint32_t* from, PhiloxWords& w) {
+  PhiloxHalves h;
+  memcpy(&h, from, sizeof h);
+  w = __builtin_convertvector(h, PhiloxWords);
+}
+inline __attribute__((always_inline)) void storeWords(const PhiloxWords& w, uint32_t* to) {
+  const PhiloxHalves h = __builtin_convertvector(w, PhiloxHalves);  // keeps the low halves
+  memcpy(to, &h, sizeof h);
+}
+}  // namespace detail
+#endif
+
+// W independent blocks at once; lane l gets exactly philox4x32_10(ctr[l], k0[l], k1[l]), and the keys end as ten
+// rounds leave them. On the host each round's 32×32→64-bit products are one vector multiply per eight lanes
+// whatever the caller around it: left to the auto-vectoriser, the rounds ran lane by lane inside the Langevin
+// engine's flattened step.
 template <int W>
 SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&k1)[W]) {
-  for (int round = 0; round < 10; ++round) {
-    for (int l = 0; l < W; ++l) {
-      const uint64_t p0 = static_cast<uint64_t>(detail::kPhiloxM0) * c[0][l];
-      const uint64_t p1 = static_cast<uint64_t>(detail::kPhiloxM1) * c[2][l];
-      const uint32_t c1 = c[1][l], c3 = c[3][l];
-      c[0][l] = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0[l];
-      c[1][l] = static_cast<uint32_t>(p1);
-      c[2][l] = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1[l];
-      c[3][l] = static_cast<uint32_t>(p0);
-      k0[l] += detail::kPhiloxW0;
-      k1[l] += detail::kPhiloxW1;
+#if defined(__GNUC__) && !defined(__CUDACC__)
+  if constexpr (W % 8 == 0) {
+    using detail::PhiloxWords;
+    const PhiloxWords low = PhiloxWords{} + 0xFFFFFFFFull;
+    for (int g = 0; g < W; g += 8) {
+      PhiloxWords w[4], key0, key1;
+      for (int j = 0; j < 4; ++j) detail::loadWords(c[j] + g, w[j]);
+      detail::loadWords(k0 + g, key0);
+      detail::loadWords(k1 + g, key1);
+      for (int round = 0; round < 10; ++round) {
+        const PhiloxWords p0 = w[0] * detail::kPhiloxM0;
+        const PhiloxWords p1 = w[2] * detail::kPhiloxM1;
+        w[0] = (p1 >> 32) ^ w[1] ^ key0;
+        w[1] = p1 & low;
+        w[2] = (p0 >> 32) ^ w[3] ^ key1;
+        w[3] = p0 & low;
+        key0 = (key0 + detail::kPhiloxW0) & low;
+        key1 = (key1 + detail::kPhiloxW1) & low;
+      }
+      for (int j = 0; j < 4; ++j) detail::storeWords(w[j], c[j] + g);
+      detail::storeWords(key0, k0 + g);
+      detail::storeWords(key1, k1 + g);
     }
+    return;
+  }
+#endif
+  for (int l = 0; l < W; ++l) {
+    const Philox4x32 r = philox4x32_10(Philox4x32{{c[0][l], c[1][l], c[2][l], c[3][l]}}, k0[l], k1[l]);
+    for (int j = 0; j < 4; ++j) c[j][l] = r.v[j];
+    k0[l] += 10u * detail::kPhiloxW0;
+    k1[l] += 10u * detail::kPhiloxW1;
   }
 }
 
