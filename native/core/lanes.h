@@ -1,11 +1,18 @@
 // W paths side by side: the CPU backend runs a model on Lanes<W> so that every arithmetic statement of the
-// model becomes one SIMD instruction over W paths. Operations are plain loops over lanes, which the compiler
-// vectorises; comparisons give a LaneMask, and branch-free model code picks with m::select.
+// model becomes one SIMD instruction over W paths. Comparisons give a LaneMask, and branch-free model code picks
+// with m::select. Lanes<8>, the width every engine uses, holds a GCC vector, so each statement is one vector
+// operation by construction; other widths are plain loops over lanes that the compiler may vectorise. (Left to
+// the auto-vectoriser, the eight lanes of a flattened step were often scalarised: GCC unrolls the short lane
+// loops before it vectorises, and then if-converts only some of the branch-free selects.)
 #pragma once
+#include <cstdint>
+
 #include "hd.h"
 
 #if defined(__GNUC__) && !defined(__CUDACC__)
 #define SLOPPY_LANE_INLINE inline __attribute__((always_inline))
+// CUDA translation units never instantiate lanes; they keep the plain-array form.
+#define SLOPPY_LANE_VECTORS 1
 #else
 #define SLOPPY_LANE_INLINE SLOPPY_HD
 #endif
@@ -71,6 +78,54 @@ SLOPPY_LANE_COMPARE(<=)
 SLOPPY_LANE_COMPARE(>=)
 #undef SLOPPY_LANE_COMPARE
 
+#if SLOPPY_LANE_VECTORS
+// Eight doubles, and eight 64-bit integers: a comparison's result (all ones where true) and the bit patterns that
+// fastmath.h works on. A vector size cannot depend on a template parameter, so the width is fixed. The alignment
+// is explicit because GCC's default follows the instruction set (16 bytes for the baseline, 64 for AVX-512), and
+// the cloned engines must agree with the code that allocates their arrays.
+typedef double LaneDoubles __attribute__((vector_size(8 * sizeof(double)), aligned(64)));
+typedef int64_t LaneInts __attribute__((vector_size(8 * sizeof(int64_t)), aligned(64)));
+typedef uint64_t LaneWords __attribute__((vector_size(8 * sizeof(uint64_t)), aligned(64)));
+
+template <>
+struct LaneMask<8> {
+  LaneInts m;  // −1 where true, 0 where false
+};
+
+template <>
+struct Lanes<8> {
+  LaneDoubles v;
+
+  Lanes() = default;
+  SLOPPY_LANE_INLINE Lanes(double x) : v(LaneDoubles{} + x) {}  // NOLINT: constants broadcast implicitly
+  SLOPPY_LANE_INLINE explicit Lanes(const LaneDoubles& x) : v(x) {}
+#define SLOPPY_LANE_ASSIGN(op)                                                  \
+  SLOPPY_LANE_INLINE Lanes& operator op(const Lanes& b) {                       \
+    v op b.v;                                                                   \
+    return *this;                                                               \
+  }                                                                             \
+  SLOPPY_LANE_INLINE Lanes& operator op(double b) {                             \
+    v op b;                                                                     \
+    return *this;                                                               \
+  }
+  SLOPPY_LANE_ASSIGN(+=)
+  SLOPPY_LANE_ASSIGN(-=)
+  SLOPPY_LANE_ASSIGN(*=)
+  SLOPPY_LANE_ASSIGN(/=)
+#undef SLOPPY_LANE_ASSIGN
+};
+
+SLOPPY_LANE_INLINE Lanes<8> operator-(const Lanes<8>& a) { return Lanes<8>(-a.v); }
+#define SLOPPY_LANE8_COMPARE(op)                                                                          \
+  SLOPPY_LANE_INLINE LaneMask<8> operator op(const Lanes<8>& a, const Lanes<8>& b) { return {a.v op b.v}; } \
+  SLOPPY_LANE_INLINE LaneMask<8> operator op(const Lanes<8>& a, double b) { return {a.v op b}; }
+SLOPPY_LANE8_COMPARE(<)
+SLOPPY_LANE8_COMPARE(>)
+SLOPPY_LANE8_COMPARE(<=)
+SLOPPY_LANE8_COMPARE(>=)
+#undef SLOPPY_LANE8_COMPARE
+#endif
+
 // How many paths a scalar type carries, and its value-only (tangent-free) type.
 template <class B> struct LaneCount {
   static constexpr int value = 1;
@@ -91,5 +146,23 @@ template <int W> SLOPPY_LANE_INLINE LaneMask<W> both(const LaneMask<W>& a, const
 }
 SLOPPY_HD bool laneOf(bool m, int) { return m; }
 template <int W> SLOPPY_LANE_INLINE bool laneOf(const LaneMask<W>& m, int l) { return m.m[l]; }
+template <int W> SLOPPY_LANE_INLINE void setLane(LaneMask<W>& m, int l, bool value) { m.m[l] = value; }
+// Whether every lane is true: the common case of a per-lane test, decided without visiting the lanes.
+SLOPPY_HD bool allLanes(bool m) { return m; }
+template <int W> SLOPPY_LANE_INLINE bool allLanes(const LaneMask<W>& m) {
+  bool all = true;
+  for (int l = 0; l < W; ++l) all = all && m.m[l];
+  return all;
+}
+#if SLOPPY_LANE_VECTORS
+SLOPPY_LANE_INLINE LaneMask<8> both(const LaneMask<8>& a, const LaneMask<8>& b) { return {a.m & b.m}; }
+SLOPPY_LANE_INLINE bool laneOf(const LaneMask<8>& m, int l) { return m.m[l] != 0; }
+SLOPPY_LANE_INLINE void setLane(LaneMask<8>& m, int l, bool value) { m.m[l] = value ? -1 : 0; }
+SLOPPY_LANE_INLINE bool allLanes(const LaneMask<8>& m) {
+  int64_t all = -1;
+  for (int l = 0; l < 8; ++l) all &= m.m[l];
+  return all != 0;
+}
+#endif
 
 }  // namespace sloppy

@@ -31,6 +31,40 @@ SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise
   return (fm::bits(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
 
+// --- eight paths as one vector (lanes.h): fastmath's templates on the whole vector; libm-only functions lane by
+// lane, as below ---
+#if SLOPPY_LANE_VECTORS
+SLOPPY_LANE_INLINE Lanes<8> exp(const Lanes<8>& x) { return Lanes<8>(fm::expOf(x.v)); }
+SLOPPY_LANE_INLINE Lanes<8> sigmoid(const Lanes<8>& x) { return Lanes<8>(fm::sigmoidOf(x.v)); }
+SLOPPY_LANE_INLINE Lanes<8> tanh(const Lanes<8>& x) { return Lanes<8>(fm::tanhOf(x.v)); }
+SLOPPY_LANE_INLINE Lanes<8> cosh(const Lanes<8>& x) { return Lanes<8>(fm::coshOf(x.v)); }
+SLOPPY_LANE_INLINE Lanes<8> select(const LaneMask<8>& c, const Lanes<8>& a, const Lanes<8>& b) {
+  return Lanes<8>(c.m ? a.v : b.v);
+}
+SLOPPY_LANE_INLINE Lanes<8> relu(const Lanes<8>& x) { return select(x > 0.0, x, Lanes<8>(0.0)); }
+SLOPPY_LANE_INLINE Lanes<8> abs(const Lanes<8>& x) {
+  return Lanes<8>(fm::fromBits(fm::bits(x.v) & 0x7fffffffffffffffULL));
+}
+SLOPPY_LANE_INLINE LaneMask<8> isfinite(const Lanes<8>& x) {
+  return {(fm::bits(x.v) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL};
+}
+// a·b + c with one rounding. GCC has no vector fma, and inside a large function it scalarises a loop over a
+// vector's elements; over arrays the same loop becomes one FMA instruction wherever the hardware has it.
+SLOPPY_LANE_INLINE Lanes<8> fusedMulAdd(const Lanes<8>& a, const Lanes<8>& b, Lanes<8> c) {
+  double x[8], y[8], z[8];
+  memcpy(x, &a.v, sizeof x);
+  memcpy(y, &b.v, sizeof y);
+  memcpy(z, &c.v, sizeof z);
+  for (int l = 0; l < 8; ++l) z[l] = __builtin_fma(x[l], y[l], z[l]);
+  memcpy(&c.v, z, sizeof z);
+  return c;
+}
+SLOPPY_LANE_INLINE Lanes<8> mulAdd(const Lanes<8>& x, double s, Lanes<8> acc) {
+  return fusedMulAdd(x, Lanes<8>(s), acc);
+}
+SLOPPY_LANE_INLINE Lanes<8> fusedMulAdd(const Lanes<8>& a, double b, Lanes<8> c) { return mulAdd(a, b, c); }
+#endif
+
 // --- W paths: a scalar function applied lane by lane; vectorised where that function is branch-free ---
 #define SLOPPY_LANEWISE(fn, scalar)                                  \
   template <int W> SLOPPY_LANE_INLINE Lanes<W> fn(const Lanes<W>& x) { \

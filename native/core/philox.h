@@ -4,7 +4,7 @@
 #pragma once
 #include <cstring>
 
-#include "hd.h"
+#include "lanes.h"
 
 namespace sloppy {
 
@@ -37,21 +37,19 @@ SLOPPY_HD Philox4x32 philox4x32_10(Philox4x32 ctr, uint32_t k0, uint32_t k1) {
   return ctr;
 }
 
-#if defined(__GNUC__) && !defined(__CUDACC__)
+#if SLOPPY_LANE_VECTORS
 namespace detail {
-// Eight lanes' words in the low halves of 64-bit vector lanes (GCC ignores a vector size that depends on a
-// template parameter, so the width is fixed and wider batches go eight at a time).
-typedef uint64_t PhiloxWords __attribute__((vector_size(8 * sizeof(uint64_t))));
+// Eight lanes' words in the low halves of 64-bit vector lanes (LaneWords).
 typedef uint32_t PhiloxHalves __attribute__((vector_size(8 * sizeof(uint32_t))));
 
 // By reference, not by value: a 512-bit vector passed by value has a different ABI on each instruction set that
 // the engines are cloned for.
-inline __attribute__((always_inline)) void loadWords(const uint32_t* from, PhiloxWords& w) {
+inline __attribute__((always_inline)) void loadWords(const uint32_t* from, LaneWords& w) {
   PhiloxHalves h;
   memcpy(&h, from, sizeof h);
-  w = __builtin_convertvector(h, PhiloxWords);
+  w = __builtin_convertvector(h, LaneWords);
 }
-inline __attribute__((always_inline)) void storeWords(const PhiloxWords& w, uint32_t* to) {
+inline __attribute__((always_inline)) void storeWords(const LaneWords& w, uint32_t* to) {
   const PhiloxHalves h = __builtin_convertvector(w, PhiloxHalves);  // keeps the low halves
   memcpy(to, &h, sizeof h);
 }
@@ -64,18 +62,17 @@ inline __attribute__((always_inline)) void storeWords(const PhiloxWords& w, uint
 // engine's flattened step.
 template <int W>
 SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&k1)[W]) {
-#if defined(__GNUC__) && !defined(__CUDACC__)
+#if SLOPPY_LANE_VECTORS
   if constexpr (W % 8 == 0) {
-    using detail::PhiloxWords;
-    const PhiloxWords low = PhiloxWords{} + 0xFFFFFFFFull;
+    const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
     for (int g = 0; g < W; g += 8) {
-      PhiloxWords w[4], key0, key1;
+      LaneWords w[4], key0, key1;
       for (int j = 0; j < 4; ++j) detail::loadWords(c[j] + g, w[j]);
       detail::loadWords(k0 + g, key0);
       detail::loadWords(k1 + g, key1);
       for (int round = 0; round < 10; ++round) {
-        const PhiloxWords p0 = w[0] * detail::kPhiloxM0;
-        const PhiloxWords p1 = w[2] * detail::kPhiloxM1;
+        const LaneWords p0 = w[0] * detail::kPhiloxM0;
+        const LaneWords p1 = w[2] * detail::kPhiloxM1;
         w[0] = (p1 >> 32) ^ w[1] ^ key0;
         w[1] = p1 & low;
         w[2] = (p0 >> 32) ^ w[3] ^ key1;

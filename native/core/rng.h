@@ -23,6 +23,37 @@ SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) {
   n2 = radius * s;
 }
 
+// Two normals in each of W lanes from the lanes' Philox blocks (c[j][l]: word j of lane l), each exactly what
+// boxMuller(uniform_open0(c0, c1), uniform_open0(c2, c3)) gives that lane alone.
+template <int W>
+SLOPPY_LANE_INLINE void laneBoxMuller(const uint32_t (&c)[4][W], Lanes<W>& n1, Lanes<W>& n2) {
+#if SLOPPY_LANE_VECTORS
+  if constexpr (W == 8) {
+    LaneWords w[4];
+    for (int j = 0; j < 4; ++j) detail::loadWords(c[j], w[j]);
+    LaneDoubles u[2];
+    for (int h = 0; h < 2; ++h) {
+      const LaneWords bits53 = ((w[2 * h] << 21) ^ (w[2 * h + 1] >> 11)) & ((uint64_t(1) << 53) - 1);
+      u[h] = (__builtin_convertvector((LaneInts)bits53, LaneDoubles) + 1.0) * (1.0 / 9007199254740992.0);
+    }
+    const LaneDoubles logU = fm::logOf(u[0]);
+    LaneDoubles radius;
+    for (int l = 0; l < 8; ++l) radius[l] = __builtin_sqrt(-2.0 * logU[l]);
+    LaneDoubles s, co;
+    fm::sincos2piOf(u[1], s, co);
+    n1 = Lanes<8>(radius * co);
+    n2 = Lanes<8>(radius * s);
+    return;
+  }
+#endif
+  for (int l = 0; l < W; ++l) {
+    double a, b;
+    boxMuller(uniform_open0(c[0][l], c[1][l]), uniform_open0(c[2][l], c[3][l]), a, b);
+    n1.v[l] = a;
+    n2.v[l] = b;
+  }
+}
+
 struct PathRng {
   using Real = double;  // what a draw is: one number per path
   uint32_t seedLo;
@@ -76,12 +107,9 @@ struct LaneRng {
         k1[l] = paths[l].set;
       }
       philox4x32_10<W>(c, k0, k1);
-      for (int l = 0; l < W; ++l) {
-        double n1, n2;
-        boxMuller(uniform_open0(c[0][l], c[1][l]), uniform_open0(c[2][l], c[3][l]), n1, n2);
-        out[i].v[l] = n1;
-        if (i + 1 < n) out[i + 1].v[l] = n2;
-      }
+      Lanes<W> second;
+      laneBoxMuller(c, out[i], second);
+      if (i + 1 < n) out[i + 1] = second;
     }
   }
 };

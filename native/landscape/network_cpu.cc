@@ -39,12 +39,13 @@ void unpack(const NetLanes* src, int width, int64_t count, int64_t block, Out wr
 constexpr int kPointTile = 4;
 
 // Σᵢ ‖f(xᵢ) − yᵢ‖² of a block over the whole data set, in tiles of 4 points and then one at a time;
-// z and a hold K·N × 4 values.
+// z and a hold K·N × 4 values. The error comes back through a pointer: a clone's vector return value would not
+// match its caller's ABI.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-NetLanes blockError(const NetJobBase& job, const NetLanes* w, NetLanes* g, NetLanes* z, NetLanes* a) {
-  return datasetError<kPointTile>(job.shape, job.act, w, job.data.x.data(), job.data.y.data(), job.data.points,
+void blockError(const NetJobBase& job, const NetLanes* w, NetLanes* g, NetLanes* z, NetLanes* a, NetLanes* error) {
+  *error = datasetError<kPointTile>(job.shape, job.act, w, job.data.x.data(), job.data.y.data(), job.data.points,
                                   1.0 / job.data.points, g, z, a);
 }
 
@@ -70,7 +71,8 @@ void fitSteps(const FitJob& job, int firstStep, int steps, NetLanes* state, NetL
   }
   for (int t = firstStep; t < firstStep + steps; ++t) {
     for (int p = 0; p < P; ++p) g[p] = NetLanes(0.0);
-    const NetLanes error = blockError(job, w, g, z, a);
+    NetLanes error;
+    blockError(job, w, g, z, a, &error);
     const double sigma = noiseScale(job.optimizer, t, job.steps);
     if (sigma > 0.0) {
       rng.normals(static_cast<uint32_t>(t), Stream::Dynamics, noise, P);
@@ -101,7 +103,8 @@ EvaluateResult evaluateCpu(const EvaluateJob& job) {
       throwIfCancelled(job.cancelled);
       pack(job.params, P, job.count, b, w.data());
       for (auto& v : g) v = NetLanes(0.0);
-      const NetLanes error = blockError(job, w.data(), job.gradient ? g.data() : nullptr, z.data(), a.data());
+      NetLanes error;
+      blockError(job, w.data(), job.gradient ? g.data() : nullptr, z.data(), a.data(), &error);
       unpack(&error, 1, job.count, b, [&](int64_t n, int, double v) { r.loss[n] = v / job.data.points; });
       if (job.gradient) unpack(g.data(), P, job.count, b, [&](int64_t n, int k, double v) { r.gradient[n * P + k] = v; });
     }
@@ -205,7 +208,8 @@ FitResult fitCpu(const FitJob& job) {
     for (int64_t b = begin; b < end; ++b) {
       const NetLanes* w = state.data() + b * 3 * P;
       unpack(w, P, job.count, b, [&](int64_t n, int k, double v) { r.params[n * P + k] = v; });
-      const NetLanes error = blockError(job, w, nullptr, z.data(), a.data());
+      NetLanes error;
+      blockError(job, w, nullptr, z.data(), a.data(), &error);
       unpack(&error, 1, job.count, b, [&](int64_t n, int, double v) { r.loss[n] = v / job.data.points; });
     }
   });

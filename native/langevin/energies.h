@@ -34,18 +34,9 @@ SLOPPY_HD int energyScratch(const EnergySpec& e, int tile) {
   return e.kind == EnergyKind::Network ? 2 * e.shape.hidden() * tile : 0;
 }
 
+// fastmath's exp for one path (on either backend) and for lanes alike, so that CPU and GPU paths agree.
 SLOPPY_HD double sameExp(double x) { return fm::exp(x); }
-#if !defined(__CUDACC__)
-// fm::exp over 8 lanes, out of line: inlined into a large step function, GCC no longer if-converts its
-// range guards and falls back to one lane at a time (langevin_cpu.cc).
-Lanes<8> expLanes(const Lanes<8>& x);
-#endif
-template <int W> SLOPPY_LANE_INLINE Lanes<W> sameExp(const Lanes<W>& x) {
-#if !defined(__CUDACC__)
-  if constexpr (W == 8) return expLanes(x);
-#endif
-  return m::exp(x);
-}
+template <int W> SLOPPY_LANE_INLINE Lanes<W> sameExp(const Lanes<W>& x) { return m::exp(x); }
 
 // Müller & Brown, Theor. Chim. Acta 53, 75 (1979): Σ_k A_k·exp(a_k dx² + b_k dx dy + c_k dy²). A function
 // rather than constant arrays, which device code could not index.

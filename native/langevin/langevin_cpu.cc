@@ -52,16 +52,9 @@ SLOPPY_LANE_INLINE void laneNormals(const Group& grp, PathLanes* out, int n) {
       k1[l] = grp.key1[l];
     }
     philox4x32_10<kW>(c, k0, k1);
-    // Box–Muller as boxMuller() computes it, one simple loop per stage so that each vectorises.
-    PathLanes u1, u2, radius, sine, cosine;
-    for (int l = 0; l < kW; ++l) {
-      u1.v[l] = uniform_open0(c[0][l], c[1][l]);
-      u2.v[l] = uniform_open0(c[2][l], c[3][l]);
-    }
-    for (int l = 0; l < kW; ++l) radius.v[l] = ::sqrt(-2.0 * fm::log(u1.v[l]));
-    for (int l = 0; l < kW; ++l) fm::sincos2pi(u2.v[l], sine.v[l], cosine.v[l]);
-    out[i] = radius * cosine;
-    if (i + 1 < n) out[i + 1] = radius * sine;
+    PathLanes second;
+    laneBoxMuller(c, out[i], second);
+    if (i + 1 < n) out[i + 1] = second;
   }
 }
 
@@ -112,8 +105,9 @@ void refill(const LangevinJob& job, PathLanes* x, Group& grp, LangevinResult& r)
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-PathLanes energyAt(const LangevinJob& job, const PathLanes* x, PathLanes* g, PathLanes* scratch) {
-  return energyGradient<kLangevinTile>(job.energy, x, g, scratch);
+// The energy comes back through a pointer: a clone's vector return value would not match its caller's ABI.
+void energyAt(const LangevinJob& job, const PathLanes* x, PathLanes* g, PathLanes* scratch, PathLanes* u) {
+  *u = energyGradient<kLangevinTile>(job.energy, x, g, scratch);
 }
 
 // Moves a group's lanes until each has reached step `until` or the chunk has no path left.
@@ -131,8 +125,9 @@ void advanceGroup(const LangevinJob& job, int64_t until, PathLanes* x, Group& gr
     LaneMask<kW> moving;
     bool any = false;
     for (int l = 0; l < kW; ++l) {
-      moving.m[l] = grp.live[l] && grp.step[l] < until;
-      any = any || moving.m[l];
+      const bool live = grp.live[l] && grp.step[l] < until;
+      setLane(moving, l, live);
+      any = any || live;
     }
     if (!any) break;
     energyGradient<kLangevinTile>(job.energy, x, g, scratch);
@@ -143,7 +138,7 @@ void advanceGroup(const LangevinJob& job, int64_t until, PathLanes* x, Group& gr
     }
     // Most steps of most runs record nothing and test nothing: only those reach visit().
     for (int l = 0; l < kW; ++l) {
-      if (!moving.m[l]) continue;
+      if (!laneOf(moving, l)) continue;
       const int64_t step = ++grp.step[l];
       const bool sample = job.stride > 0 && step % job.stride == 0;
       if ((job.passage || sample || step >= job.steps) && visit(job, x, l, grp, r)) refill(job, x, grp, r);
@@ -153,13 +148,6 @@ void advanceGroup(const LangevinJob& job, int64_t until, PathLanes* x, Group& gr
 }
 
 }  // namespace
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((noinline, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-Lanes<8> expLanes(const Lanes<8>& x) {
-  return m::exp(x);
-}
 
 LangevinResult langevinCpu(const LangevinJob& job) {
   const int dim = job.energy.dim;
@@ -216,7 +204,8 @@ LangevinResult langevinCpu(const LangevinJob& job) {
         const int64_t p = std::min(b * kW + l, job.paths - 1);
         for (int i = 0; i < dim; ++i) x[i].v[l] = r.final[p * dim + i];
       }
-      const PathLanes u = energyAt(job, x.data(), g.data(), scratch.data());
+      PathLanes u;
+      energyAt(job, x.data(), g.data(), scratch.data(), &u);
       for (int l = 0; l < kW && b * kW + l < job.paths; ++l) r.energy[b * kW + l] = u.v[l];
     }
   });

@@ -214,8 +214,8 @@ struct Stg {
             const T centred = trace[(j0 + j) * kNeurons + k];
             SLOPPY_UNROLL
             for (int q = 0; q < kBinBlock; ++q) {
-              accRe[q] = m::mulAdd(centred, tabRe[j][q], accRe[q]);
-              accIm[q] = m::mulAdd(centred, tabIm[j][q], accIm[q]);
+              accRe[q] += centred * tabRe[j][q];
+              accIm[q] += centred * tabIm[j][q];
             }
           }
           SLOPPY_UNROLL

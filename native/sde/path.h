@@ -50,15 +50,19 @@ SLOPPY_HD void simulatePaths(const double* opt, const double* const* zRows, cons
   record(0);
   for (int n = 0; n < steps; ++n) {
     Model::step(opt, z, x, n, rng);
-    int faulted = 0;
-    for (int k = 0; k < Model::kState; ++k) {
-      const auto ok = m::isfinite(x[k]);
-      for (int l = 0; l < W; ++l) {
-        if (!laneOf(ok, l) && faults[l].step < 0) faults[l] = PathFault{n + 1, k};
+    auto finite = m::isfinite(x[0]);
+    for (int k = 1; k < Model::kState; ++k) finite = both(finite, m::isfinite(x[k]));
+    if (!allLanes(finite)) {  // rare: find which lanes and states went bad
+      int faulted = 0;
+      for (int k = 0; k < Model::kState; ++k) {
+        const auto ok = m::isfinite(x[k]);
+        for (int l = 0; l < W; ++l) {
+          if (!laneOf(ok, l) && faults[l].step < 0) faults[l] = PathFault{n + 1, k};
+        }
       }
+      for (int l = 0; l < W; ++l) faulted += faults[l].step >= 0;
+      if (faulted == W) break;
     }
-    for (int l = 0; l < W; ++l) faulted += faults[l].step >= 0;
-    if (faulted == W) break;
     Model::observe(opt, z, x, n + 1, trace);
     record(n + 1);
   }
