@@ -9,8 +9,6 @@ const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 /** 1.5·2^52: adding it rounds to an integer. */
 const SHIFTER = 6755399441055744;
-/** 1/13!, 1/12!, …, 1/1!, 1/0!: the Taylor polynomial of e^r, highest degree first. */
-const TAYLOR = [6227020800, 479001600, 39916800, 3628800, 362880, 40320, 5040, 720, 120, 24, 6, 2, 1, 1].map((f) => 1 / f);
 
 const view = new DataView(new ArrayBuffer(8));
 
@@ -21,15 +19,27 @@ function pow2(k: number): number {
   return view.getFloat64(0);
 }
 
-/** fm::exp: x = k·ln2 + r, a degree-13 polynomial for e^r, and 2^k in two halves. */
+/**
+ * fm::exp: x = k·ln2 + r, the degree-13 Taylor polynomial for e^r (its terms from r² on by Estrin's scheme, the
+ * last two by Horner, in fm::exp's order), and 2^k in two halves.
+ */
 export function fmExp(x: number): number {
   if (x !== x) return x;
   if (x > 709.782712893384) return Infinity;
   if (x < -745.2) return 0;
   const kd = x * LOG2E + SHIFTER - SHIFTER;
   const r = x - kd * LN2_HI - kd * LN2_LO;
-  let p = TAYLOR[0];
-  for (let i = 1; i < TAYLOR.length; ++i) p = p * r + TAYLOR[i];
+  const r2 = r * r;
+  const r4 = r2 * r2;
+  const r8 = r4 * r4;
+  const e23 = (1 / 6) * r + 0.5;
+  const e45 = (1 / 120) * r + 1 / 24;
+  const e67 = (1 / 5040) * r + 1 / 720;
+  const e89 = (1 / 362880) * r + 1 / 40320;
+  const e1011 = (1 / 39916800) * r + 1 / 3628800;
+  const e1213 = (1 / 6227020800) * r + 1 / 479001600;
+  const high = (((e1213 * r2 + e1011) * r8) + ((e89 * r2 + e67) * r4)) + (e45 * r2 + e23);
+  const p = (high * r + 1) * r + 1;
   const k1 = kd >> 1;
   return p * pow2(k1) * pow2(kd - k1);
 }

