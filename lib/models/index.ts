@@ -61,7 +61,10 @@ export function optionVector(model: ModelDescriptor, options: Record<string, num
         `model ${model.name} has no option '${key}'; its options: ${names.join(', ')}`,
       );
     }
-    const kind = model.options.find((o) => o.name === key)!.kind;
+    const { kind, value: fallback } = model.options.find((o) => o.name === key)!;
+    // An option whose default is NaN (unset, e.g. an initial state drawn per path) takes NaN back: a descriptor's
+    // defaults are always valid options.
+    if (Number.isNaN(value) && Number.isNaN(fallback)) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || !ACCEPTS[kind].test(value)) {
       throw new SloppyError(
         'ERR_INVALID_ARG_VALUE',

@@ -44,7 +44,13 @@ describe('initial-state options', () => {
     for (let i = 0; i < 4; ++i) expect(r.traj[i]).toBeGreaterThanOrEqual(10);
     for (let i = 0; i < 4; ++i) expect(r.traj[i]).toBeLessThanOrEqual(25);
     expect(Array.from(r.traj.subarray(4, 8))).toEqual([0, 0, 0, 0]);
-    await expect(simulate('v1', [[0.001, 0.001, 0.001, 0.001]], { options: { xE_0: NaN } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
-    await expect(simulate('stg', [[6, 1]], { options: { V_f1_0: Infinity } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(simulate('v1', [[0.001, 0.001, 0.001, 0.001]], { options: { xE_0: Infinity } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(simulate('stg', [[6, 1]], { options: { V_f1_0: NaN } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
+  it.each(['stg', 'v1', 'sc'])('%s takes its descriptor\'s defaults back as options, NaN (unset) included', async (model) => {
+    const defaults = Object.fromEntries(models.get(model).options.map((o) => [o.name, o.value]));
+    expect(Object.values(defaults).some(Number.isNaN)).toBe(model !== 'stg');
+    expect((await path(model, defaults)).traj).toEqual((await path(model, {})).traj);
   });
 });
