@@ -147,22 +147,18 @@ template <int W> SLOPPY_LANE_INLINE LaneMask<W> both(const LaneMask<W>& a, const
 SLOPPY_HD bool laneOf(bool m, int) { return m; }
 template <int W> SLOPPY_LANE_INLINE bool laneOf(const LaneMask<W>& m, int l) { return m.m[l]; }
 template <int W> SLOPPY_LANE_INLINE void setLane(LaneMask<W>& m, int l, bool value) { m.m[l] = value; }
-// Whether every lane is true: the common case of a per-lane test, decided without visiting the lanes.
-SLOPPY_HD bool allLanes(bool m) { return m; }
-template <int W> SLOPPY_LANE_INLINE bool allLanes(const LaneMask<W>& m) {
-  bool all = true;
-  for (int l = 0; l < W; ++l) all = all && m.m[l];
-  return all;
+// Whether every lane holds exactly zero (a NaN in any lane makes the sum NaN, so this is also how a lane-wide
+// finiteness probe is read).
+SLOPPY_HD bool allZero(double x) { return x == 0.0; }
+template <int W> SLOPPY_LANE_INLINE bool allZero(const Lanes<W>& x) {
+  double sum = 0.0;
+  for (int l = 0; l < W; ++l) sum += x.v[l] < 0.0 ? -x.v[l] : x.v[l];
+  return sum == 0.0;
 }
 #if SLOPPY_LANE_VECTORS
 SLOPPY_LANE_INLINE LaneMask<8> both(const LaneMask<8>& a, const LaneMask<8>& b) { return {a.m & b.m}; }
 SLOPPY_LANE_INLINE bool laneOf(const LaneMask<8>& m, int l) { return m.m[l] != 0; }
 SLOPPY_LANE_INLINE void setLane(LaneMask<8>& m, int l, bool value) { m.m[l] = value ? -1 : 0; }
-SLOPPY_LANE_INLINE bool allLanes(const LaneMask<8>& m) {
-  int64_t all = -1;
-  for (int l = 0; l < 8; ++l) all &= m.m[l];
-  return all != 0;
-}
 #endif
 
 }  // namespace sloppy

@@ -170,6 +170,16 @@ template <int W> SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, doub
 SLOPPY_HD double fusedMulAdd(double a, double b, double c) { return ::fma(a, b, c); }
 template <int P, class B, class S>
 SLOPPY_LANE_INLINE Dual<P, B> fusedMulAdd(const Dual<P, B>& a, const S& b, const Dual<P, B>& c) { return a * b + c; }
+// 0 where x, value and tangents, is finite and NaN where it is not: a finiteness test as plain arithmetic, which
+// stays one vector operation per value (allZero() reads it). Comparisons on the bits, as isfinite() makes them,
+// are scalarised lane by lane inside the engines.
+SLOPPY_HD double finiteProbe(double x) { return x - x; }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> finiteProbe(const Lanes<W>& x) { return x - x; }
+template <int P, class B> SLOPPY_LANE_INLINE B finiteProbe(const Dual<P, B>& a) {
+  B probe = a.v - a.v;
+  for (int i = 0; i < P; ++i) probe += a.d[i] - a.d[i];
+  return probe;
+}
 // Finite when the value and every tangent are.
 template <int P, class B> SLOPPY_LANE_INLINE auto isfinite(const Dual<P, B>& a) {
   auto ok = isfinite(a.v);

@@ -102,10 +102,21 @@ struct Stg {
     const double noise = opt[kSigmaI] * dt / kC;
     const double gSynB = opt[kGSynB] * 1e-9;
 
-    T v[kNeurons], s[kNeurons];
+    // With v1 = v3 = 0, three of each neuron's gating functions share one exponential ea = e^{V/(2 v4)}:
+    // N∞ = 1/(1 + ea⁻⁴) and λ_N = φ cosh(V/(2 v4)) as written, M∞'s tanh(V/v2) through e^{2V/v2} = ea³, and the
+    // synaptic activation σ((V − vTh)/v9) through e^{−(V − vTh)/v9} = e^{vTh/v9}·ea⁻⁶.
+    static_assert(kV1 == 0.0 && kV3 == 0.0, "the shared exponential needs v1 = v3 = 0");
+    static_assert(2.0 * kV4 / (0.5 * kV2) > 3.0 - 1e-12 && 2.0 * kV4 / (0.5 * kV2) < 3.0 + 1e-12, "e^{2V/v2} = ea^3");
+    static_assert(2.0 * kV4 / kV9 > 6.0 - 1e-12 && 2.0 * kV4 / kV9 < 6.0 + 1e-12, "e^{-V/v9} = ea^-6");
+    constexpr double kSynScale = 0.006737946999085467;  // e^{vTh/v9} = e^{−5}
+    static_assert(kVTh / kV9 > -5.0 - 1e-12 && kVTh / kV9 < -5.0 + 1e-12, "kSynScale is e^{vTh/v9}");
+    T v[kNeurons], s[kNeurons], ea[kNeurons], inv[kNeurons];
     for (int k = 0; k < kNeurons; ++k) {
       v[k] = x[k];
-      s[k] = m::sigmoid((v[k] - kVTh) / kV9);
+      ea[k] = m::exp(v[k] / (2.0 * kV4));
+      inv[k] = 1.0 / ea[k];
+      const T inv2 = inv[k] * inv[k];
+      s[k] = 1.0 / (1.0 + kSynScale * (inv2 * inv2 * inv2));
     }
     T coupling[kNeurons];  // electrical plus synaptic current
     coupling[kF1] = gSynB * s[kF2] * (v[kF1] - kVSyn);
@@ -119,14 +130,12 @@ struct Stg {
       const T u = v[k];
       const T gateN = x[kNeurons + k];
       const T gateH = x[2 * kNeurons + k];
-      const T mInf = 0.5 * (1.0 + m::tanh((u - kV1) / kV2));
-      // N∞ = ½(1 + tanh 2a) = 1/(1 + e^{−4a}) and λ_N = φ cosh a, a = (V − v3)/(2 v4): one exponential for both.
-      const T ea = m::exp((u - kV3) / (2.0 * kV4));
-      const T inv = 1.0 / ea;
-      const T inv2 = inv * inv;
+      // M∞ = ½(1 + tanh(V/v2)) = 1 − 1/(e^{2V/v2} + 1); N∞ = ½(1 + tanh 2a) = 1/(1 + e^{−4a}), a = V/(2 v4).
+      const T mInf = 1.0 - 1.0 / (ea[k] * ea[k] * ea[k] + 1.0);
+      const T inv2 = inv[k] * inv[k];
       const T nInf = 1.0 / (1.0 + inv2 * inv2);
       const T hInf = m::sigmoid(-(u + kV5) / kV6);
-      const T rateN = (0.5 * kPhiN) * (ea + inv);
+      const T rateN = (0.5 * kPhiN) * (ea[k] + inv[k]);
       const T tauH = (272.0 + 1499.0 * m::sigmoid((u - kV7) / kV8)) * 1e-3;  // s
       const T ionic = kGLeak * (u - kVLeak) + c.gCa * mInf * (u - kVCa) + c.gK * gateN * (u - kVK) +
                       c.gH * gateH * (u - kVH);

@@ -50,9 +50,9 @@ SLOPPY_HD void simulatePaths(const double* opt, const double* const* zRows, cons
   record(0);
   for (int n = 0; n < steps; ++n) {
     Model::step(opt, z, x, n, rng);
-    auto finite = m::isfinite(x[0]);
-    for (int k = 1; k < Model::kState; ++k) finite = both(finite, m::isfinite(x[k]));
-    if (!allLanes(finite)) {  // rare: find which lanes and states went bad
+    B probe = m::finiteProbe(x[0]);
+    for (int k = 1; k < Model::kState; ++k) probe += m::finiteProbe(x[k]);
+    if (!allZero(probe)) {  // rare: find which lanes and states went bad
       int faulted = 0;
       for (int k = 0; k < Model::kState; ++k) {
         const auto ok = m::isfinite(x[k]);
