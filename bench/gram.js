@@ -10,9 +10,10 @@
 // spent is what the others' load disturbs least.
 // sloppy and numpy are counted r(r+1)K flops (one triangle), the GEMM 2r²K (what it computes); the issue's target
 // is sloppy ≥ 80% of the best rate any peer reaches. A size runs its chunks until K or `--budget` seconds of
-// sloppy's products are spent ("K timed").
+// sloppy's products are spent ("K timed"). Each size runs on float64 and on float32 A (`--dtypes`): sloppy
+// accumulates float32 input in double, Eigen and numpy compute a float32 product in float32.
 //   node bench/gram.js [--full] [--rows 1000,2000] [--cols 10000,100000] [--chunk 10000] [--budget 10]
-//                      [--threads N] [--no-numpy] [--out FILE]
+//                      [--dtypes float64,float32] [--threads N] [--no-numpy] [--out FILE]
 // The Eigen peer is built on request: npx cmake-js build --target eigen_gemm_reference
 const fs = require('node:fs');
 const os = require('node:os');
@@ -31,7 +32,7 @@ const TARGET = 0.8;
 function parseArgs(argv) {
   const list = (v) => v.split(',').map(Number);
   const args = { rows: [1000, 2000, 4000], cols: [1e4, 1e5], chunk: 1e4, budget: 10, threads: os.availableParallelism(),
-    numpy: true, out: path.join(__dirname, 'results', 'gram-latest.json') };
+    dtypes: ['float64', 'float32'], numpy: true, out: path.join(__dirname, 'results', 'gram-latest.json') };
   for (let i = 0; i < argv.length; ++i) {
     const value = () => argv[++i];
     switch (argv[i]) {
@@ -39,6 +40,7 @@ function parseArgs(argv) {
       case '--rows': args.rows = list(value()); break;
       case '--cols': args.cols = list(value()); break;
       case '--chunk': args.chunk = Number(value()); break;
+      case '--dtypes': args.dtypes = value().split(','); break;
       case '--budget': args.budget = Number(value()); break;
       case '--threads': args.threads = Number(value()); break;
       case '--no-numpy': args.numpy = false; break;
@@ -51,8 +53,8 @@ function parseArgs(argv) {
 
 // Columns [first, first + width) of A, written into `into` when given (one buffer for all chunks keeps the
 // garbage collector, whose threads count in sloppy's CPU time, out of the measurement).
-function chunk(rows, cols, first, width, into) {
-  const a = into?.length === rows * width ? into : new Float64Array(rows * width);
+function chunk(rows, cols, first, width, into, Type = Float64Array) {
+  const a = into?.length === rows * width && into instanceof Type ? into : new Type(rows * width);
   for (let i = 0; i < rows; ++i) for (let k = 0; k < width; ++k) a[i * width + k] = Math.sin(i * cols + first + k);
   return a;
 }
@@ -78,8 +80,8 @@ function startPeer(command, argv, threads) {
 }
 
 // One size: every chunk through sloppy, then each peer, until K or sloppy's budget is spent.
-async function measure(sloppy, peers, rows, cols, width, budget, threads) {
-  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64)), { rows, cols: Math.min(width, 64), threads });
+async function measure(sloppy, peers, rows, cols, width, budget, threads, Type) {
+  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64), undefined, Type), { rows, cols: Math.min(width, 64), threads });
   const g = new Float64Array(rows * rows);
   const seconds = { sloppy: 0 };
   const cpu = { sloppy: 0 };
@@ -89,7 +91,7 @@ async function measure(sloppy, peers, rows, cols, width, budget, threads) {
   let a;
   while (chunks * width < cols && seconds.sloppy < budget) {
     const w = Math.min(width, cols - chunks * width);
-    a = chunk(rows, cols, chunks * width, w, a);
+    a = chunk(rows, cols, chunks * width, w, a, Type);
     const [start, used] = [process.hrtime.bigint(), process.cpuUsage()];
     const { matrix } = await sloppy.fisher.gram(a, { rows, cols: w, threads });
     seconds.sloppy += Number(process.hrtime.bigint() - start) / 1e9;
@@ -130,40 +132,44 @@ async function main() {
   if (!eigen) notes.push(`Eigen peer not built (${path.relative(ROOT, EIGEN)}): npx cmake-js build --target eigen_gemm_reference`);
   console.log(`Gram products G = A·Aᵀ on the CPU, ${args.threads} threads each, A streamed in chunks of ${args.chunk} columns`);
   console.log('GFLOP/s: sloppy and numpy (syrk) counted r(r+1)K, Eigen GEMM 2r²K; best = the fastest peer\'s rate');
-  const header = ['r', 'K', 'K timed', 'sloppy GF/s', 'Eigen GF/s', 'numpy GF/s', 'sloppy/Eigen', 'sloppy/numpy', 'sloppy/best',
+  const header = ['dtype', 'r', 'K', 'K timed', 'sloppy GF/s', 'Eigen GF/s', 'numpy GF/s', 'sloppy/Eigen', 'sloppy/numpy', 'sloppy/best',
     'per CPU-s', 'max rel Δ'];
   const line = (cells) => console.log(cells.map((c) => String(c).padStart(13)).join(''));
   line(header);
   const rows = [];
-  for (const r of args.rows) {
+  const types = { float64: Float64Array, float32: Float32Array };
+  for (const dtype of args.dtypes) {
+    if (!types[dtype]) throw new Error(`unknown dtype ${dtype}; float64 or float32`);
+  }
+  for (const dtype of args.dtypes) for (const r of args.rows) {
     for (const K of args.cols) {
       const width = Math.min(K, args.chunk);
       const peers = {};
-      if (eigen) peers.eigen = startPeer(EIGEN, [r, K, width].map(String), args.threads);
-      if (args.numpy) peers.numpy = startPeer(PYTHON, [NUMPY, r, K, width].map(String), args.threads);
-      const { chunks, sides } = await measure(sloppy, peers, r, K, width, args.budget, args.threads);
+      if (eigen) peers.eigen = startPeer(EIGEN, [r, K, width, dtype].map(String), args.threads);
+      if (args.numpy) peers.numpy = startPeer(PYTHON, [NUMPY, r, K, width, dtype].map(String), args.threads);
+      const { chunks, sides } = await measure(sloppy, peers, r, K, width, args.budget, args.threads, types[dtype]);
       const timed = Math.min(K, chunks * width);
       const gram = r * (r + 1) * timed;
       const side = (answer, flops) => (answer?.seconds
         ? { ...answer, rate: flops / answer.seconds / 1e9, cpuRate: flops / answer.cpu / 1e9 } : answer);
       const row = {
-        rows: r, cols: K, colsTimed: timed, chunk: width,
+        dtype, rows: r, cols: K, colsTimed: timed, chunk: width,
         sloppy: side(sides.sloppy, gram), eigen: side(sides.eigen, 2 * r * r * timed), numpy: side(sides.numpy, gram),
       };
-      for (const name of ['eigen', 'numpy']) if (row[name]?.error) notes.push(`${name} at r = ${r}, K = ${K}: ${row[name].error}`);
+      for (const name of ['eigen', 'numpy']) if (row[name]?.error) notes.push(`${name} at ${dtype}, r = ${r}, K = ${K}: ${row[name].error}`);
       const measured = [row.eigen, row.numpy].filter((p) => p?.rate);
       row.best = Math.max(...measured.map((p) => p.rate));
       row.bestCpu = Math.max(...measured.map((p) => p.cpuRate));
       row.deviation = Math.max(...measured.map((p) => Math.max(relative(p.trace, row.sloppy.trace), relative(p.corner, row.sloppy.corner))));
       rows.push(row);
       const ratio = (p) => (p?.rate ? `${(row.sloppy.rate / p.rate).toFixed(2)}×` : '—');
-      line([r, K, timed, fmt(row.sloppy.rate, 1), fmt(row.eigen?.rate, 1), fmt(row.numpy?.rate, 1), ratio(row.eigen),
+      line([dtype, r, K, timed, fmt(row.sloppy.rate, 1), fmt(row.eigen?.rate, 1), fmt(row.numpy?.rate, 1), ratio(row.eigen),
         ratio(row.numpy), measured.length ? `${(row.sloppy.rate / row.best).toFixed(2)}×` : '—',
         measured.length ? `${(row.sloppy.cpuRate / row.bestCpu).toFixed(2)}×` : '—', fmt(row.deviation)]);
     }
   }
   notes.push('per CPU-s: sloppy/best with each side\'s rate per CPU second of its process (all threads) instead of per wall second');
-  notes.push('max rel Δ: the largest relative difference of trace(G) and G[r−1][0] between sloppy and a peer, all in double');
+  notes.push('max rel Δ: the largest relative difference of trace(G) and G[r−1][0] between sloppy and a peer (float32: the peers\' float32 rounding)');
   const compared = rows.filter((row) => Number.isFinite(row.best));
   const worst = compared.length ? Math.min(...compared.map((row) => row.sloppy.rate / row.best)) : NaN;
   const worstCpu = compared.length ? Math.min(...compared.map((row) => row.sloppy.cpuRate / row.bestCpu)) : NaN;
