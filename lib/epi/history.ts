@@ -27,6 +27,11 @@ export interface EpochSummary {
   converged: boolean;
   /** The penalty's Welch test: t, p and whether c grew. */
   penalty: { t: number; p: number; grew: boolean };
+  /**
+   * Evaluation samples (convergence test and penalty norms) whose statistics were not finite. They are left out of
+   * both tests, and an epoch with any does not count as converged: q does not meet the property everywhere.
+   */
+  nonFinite: number;
 }
 
 export interface EpiHistory {

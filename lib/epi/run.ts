@@ -210,7 +210,7 @@ class EpiRun {
       await this.initialise();
       const m = this.property.mu.length;
       state = {
-        epochDone: 0, eta: new Array(m).fill(0), c: s.c0, normsPrev: await this.norms(0),
+        epochDone: 0, eta: new Array(m).fill(0), c: s.c0, normsPrev: (await this.norms(0)).norms,
         history: { constraints: this.property.constraints, rows: [], epochs: [] }, best: null, last: null,
       };
       await this.save(state);
@@ -266,18 +266,21 @@ class EpiRun {
     const lastR = rows[rows.length - 1].R;
 
     const test = await this.evaluate(2 * k, M_TEST, Math.floor(s.nu * s.batch));
-    const conv = convergenceTest(test.groupMeans, M_TEST, p.mu.length, s.alpha);
+    const conv = test.groups >= 2
+      ? convergenceTest(test.groupMeans, test.groups, p.mu.length, s.alpha)
+      : { p: new Float64Array(p.mu.length).fill(Number.NaN), converged: false };
     const eta = state.eta.map((e, j) => e + state.c * lastR[j]);
-    const norms = await this.norms(k);
+    const { norms, nonFinite: normsNonFinite } = await this.norms(k);
     const u = philox([k, 0, 0, 0], [this.settings.seed, 0xc0ffee])[0] / 2 ** 32;
     const pen = penaltyUpdate({ norms, previousNorms: state.normsPrev, gamma: s.gamma, beta: s.beta, c: state.c, u });
     const summary: EpochSummary = {
-      epoch: k, eta: state.eta, c: state.c, H: test.H, p: Array.from(conv.p), converged: conv.converged,
-      penalty: { t: pen.t, p: pen.p, grew: pen.grew },
+      epoch: k, eta: state.eta, c: state.c, H: test.H, p: Array.from(conv.p),
+      converged: conv.converged && test.nonFinite === 0, penalty: { t: pen.t, p: pen.p, grew: pen.grew },
+      nonFinite: test.nonFinite + normsNonFinite,
     };
     const weights = this.flow.state().weights;
     const snapshot = { epoch: k, H: test.H, weights };
-    const best = conv.converged && (state.best === null || test.H > state.best.H) ? snapshot : state.best;
+    const best = summary.converged && (state.best === null || test.H > state.best.H) ? snapshot : state.best;
     if (s.resetAdam) this.flow.handle.resetAdam();
     return {
       epochDone: k, eta, c: pen.c, normsPrev: norms,
@@ -365,32 +368,48 @@ class EpiRun {
     return (this.settings.seed * 2654435761 + step + 1) % 2 ** 52;
   }
 
-  // groups × n evaluation samples at eval step `step`: per-group means of T − μ, and H from their log q.
-  private async evaluate(step: number, groups: number, n: number): Promise<{ groupMeans: Float64Array; H: number }> {
+  // groups × n evaluation samples at eval step `step`: per-group means of T − μ over the samples whose statistics
+  // are finite (groups with none are left out), how many were not, and H from their log q.
+  private async evaluate(
+    step: number,
+    groups: number,
+    n: number,
+  ): Promise<{ groupMeans: Float64Array; groups: number; nonFinite: number; H: number }> {
     const m = this.property.mu.length;
     const { z, logq } = await this.flow.sample(groups * n, { seed: this.settings.seed, step, stream: 'eval', threads: this.threads });
     const { values } = await this.source.evaluate(z, groups * n, this.simSeed(0x40000000 + step), false, this.opts.signal);
     const r = residuals(this.property, values, this.source.statNames.length);
-    const groupMeans = new Float64Array(groups * m);
+    const means: number[] = [];
+    let nonFinite = 0;
     for (let g = 0; g < groups; ++g) {
+      const sum = new Float64Array(m);
+      let kept = 0;
       for (let i = g * n; i < (g + 1) * n; ++i) {
-        for (let j = 0; j < m; ++j) groupMeans[g * m + j] += r[i * m + j] / n;
+        const row = r.subarray(i * m, (i + 1) * m);
+        if (!row.every(Number.isFinite)) {
+          ++nonFinite;
+          continue;
+        }
+        row.forEach((v, j) => (sum[j] += v));
+        ++kept;
       }
+      if (kept > 0) means.push(...sum.map((v) => v / kept));
     }
     let sum = 0;
     logq.forEach((v) => (sum += v));
-    return { groupMeans, H: -sum / logq.length };
+    return { groupMeans: Float64Array.from(means), groups: means.length / m, nonFinite, H: -sum / logq.length };
   }
 
-  // M_norm values of ‖mean over a batch of T − μ‖², for the penalty's t-test.
-  private async norms(k: number): Promise<number[]> {
+  // Up to M_norm values of ‖mean over a batch of T − μ‖², for the penalty's t-test.
+  private async norms(k: number): Promise<{ norms: number[]; nonFinite: number }> {
     const m = this.property.mu.length;
-    const { groupMeans } = await this.evaluate(2 * k + 1, M_NORM, this.settings.schedule.batch);
-    return Array.from({ length: M_NORM }, (_, g) => {
+    const { groupMeans, groups, nonFinite } = await this.evaluate(2 * k + 1, M_NORM, this.settings.schedule.batch);
+    const norms = Array.from({ length: groups }, (_, g) => {
       let s = 0;
       for (let j = 0; j < m; ++j) s += groupMeans[g * m + j] ** 2;
       return s;
     });
+    return { norms, nonFinite };
   }
 
   private checkpointFile(): string | undefined {

@@ -61,9 +61,29 @@ describe('EPI with statistics written in TypeScript', () => {
     for (let i = 0; i < 20000; ++i) m += (z[2 * i] + z[2 * i + 1]) / 20000;
     for (let i = 0; i < 20000; ++i) v += (z[2 * i] + z[2 * i + 1] - m) ** 2 / 19999;
     expect(r.converged).toBe(true);
+    expect(r.history.epochs.every((e) => e.nonFinite === 0)).toBe(true);
     expect(Math.abs(m - 1)).toBeLessThan(0.03);
     expect(Math.abs(Math.sqrt(v) - 0.3)).toBeLessThan(0.03);
     z.forEach((x) => expect(Math.abs(x)).toBeLessThan(3));
+  }, 120000);
+
+  it('keeps going when an evaluation sample is non-finite, counts it, and never calls that epoch converged', async () => {
+    // The run above, with one NaN statistic in every evaluation batch (test and norms; training calls ask for
+    // gradients and are untouched): the same flow, which converged there, now finishes with no epoch converged.
+    const model = sumModel();
+    const inner = model.statistics;
+    model.statistics = (z, n, o) => {
+      const out = inner(z, n, o) as { values: Float64Array; grad?: Float64Array };
+      if (!o.grad) out.values[7] = NaN;
+      return out;
+    };
+    const r = await epi(model, {
+      property: { stats: ['s'], mean: [1], std: [0.3] }, batch: 200, epochs: 6, iterations: 250, initIterations: 200,
+      c0: 10, flow: { units: 10 }, seed: 1,
+    });
+    expect(r.converged).toBe(false);
+    expect(r.history.epochs.map((e) => e.nonFinite)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(r.history.epochs.every((e) => e.p.every(Number.isFinite) && !e.converged)).toBe(true);
   }, 120000);
 
   it('fails loudly, naming the epoch and iteration, when the cost becomes non-finite', async () => {
