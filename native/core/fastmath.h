@@ -42,12 +42,19 @@ template <class V> SLOPPY_LANE_INLINE V splat(double x) {
   if constexpr (std::is_same<V, double>::value) {
     return x;
   } else {
-    return V{x, x, x, x, x, x, x, x};
+    return Lanes<8>(x).v;
   }
 }
 // c ? a : b, for a bool and for a vector comparison's lane mask alike.
 template <class M, class T> SLOPPY_LANE_INLINE T pick(const M& c, const T& a, const T& b) { return c ? a : b; }
+// √x: libm's for one path; lane by lane for the vector, which GCC turns into one vector square root.
+SLOPPY_HD double sqrtOf(double x) { return ::sqrt(x); }
 #if SLOPPY_LANE_VECTORS
+SLOPPY_LANE_INLINE LaneDoubles sqrtOf(const LaneDoubles& x) {
+  LaneDoubles r;
+  for (int l = 0; l < 8; ++l) r[l] = __builtin_sqrt(x[l]);
+  return r;
+}
 SLOPPY_LANE_INLINE LaneWords bits(const LaneDoubles& x) {
   LaneWords u;
   memcpy(&u, &x, sizeof u);

@@ -48,8 +48,9 @@ SLOPPY_LANE_INLINE Lanes<8> abs(const Lanes<8>& x) {
 SLOPPY_LANE_INLINE LaneMask<8> isfinite(const Lanes<8>& x) {
   return {(fm::bits(x.v) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL};
 }
-// a·b + c with one rounding. GCC has no vector fma, and inside a large function it scalarises a loop over a
-// vector's elements; over arrays the same loop becomes one FMA instruction wherever the hardware has it.
+// a·b + c with one rounding. GCC has no vector fma: this loop over arrays becomes one FMA instruction in small
+// kernels, but inside a flattened engine GCC still scalarises some of them (the fits' blockError keeps 41 vector
+// and 64 scalar FMAs), so hot lane code that need not fuse writes a·b + c (STG's DFT does).
 SLOPPY_LANE_INLINE Lanes<8> fusedMulAdd(const Lanes<8>& a, const Lanes<8>& b, Lanes<8> c) {
   double x[8], y[8], z[8];
   memcpy(x, &a.v, sizeof x);

@@ -95,10 +95,21 @@ SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&
   }
 }
 
-// 53 random bits from two words, mapped to (0, 1]: never 0, so log() in Box–Muller is finite.
+namespace detail {
+SLOPPY_HD double toReal(uint64_t bits) { return static_cast<double>(bits); }
+#if SLOPPY_LANE_VECTORS
+SLOPPY_LANE_INLINE LaneDoubles toReal(const LaneWords& bits) { return __builtin_convertvector((LaneInts)bits, LaneDoubles); }
+#endif
+}  // namespace detail
+
+// 53 random bits from two 32-bit words, mapped to (0, 1]: never 0, so log() in Box–Muller is finite. U holds
+// the words zero-extended: uint64_t for one path, LaneWords for eight lanes.
+template <class U> SLOPPY_LANE_INLINE auto uniformOpen0Of(const U& hi, const U& lo) {
+  const U bits = ((hi << 21) ^ (lo >> 11)) & ((uint64_t(1) << 53) - 1);
+  return (detail::toReal(bits) + 1.0) * (1.0 / 9007199254740992.0);
+}
 SLOPPY_HD double uniform_open0(uint32_t hi, uint32_t lo) {
-  const uint64_t bits = (static_cast<uint64_t>(hi) << 21) ^ static_cast<uint64_t>(lo >> 11);
-  return (static_cast<double>(bits & ((uint64_t(1) << 53) - 1)) + 1.0) * (1.0 / 9007199254740992.0);
+  return uniformOpen0Of(static_cast<uint64_t>(hi), static_cast<uint64_t>(lo));
 }
 
 }  // namespace sloppy

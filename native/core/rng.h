@@ -15,13 +15,15 @@ namespace sloppy {
 // Separate counter spaces, so that adding initial-condition draws never shifts the dynamics noise.
 enum class Stream : uint32_t { Dynamics = 0, Initial = 1, Quenched = 2 };
 
-SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) {
-  const double radius = ::sqrt(-2.0 * fm::log(u1));
-  double s, c;
-  fm::sincos2pi(u2, s, c);
+// Two normals from two uniforms in (0, 1], for one path (double) or eight lanes (LaneDoubles).
+template <class V> SLOPPY_LANE_INLINE void boxMullerOf(const V& u1, const V& u2, V& n1, V& n2) {
+  const V radius = fm::sqrtOf(V(-2.0 * fm::logOf(u1)));
+  V s, c;
+  fm::sincos2piOf(u2, s, c);
   n1 = radius * c;
   n2 = radius * s;
 }
+SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) { boxMullerOf(u1, u2, n1, n2); }
 
 // Two normals in each of W lanes from the lanes' Philox blocks (c[j][l]: word j of lane l), each exactly what
 // boxMuller(uniform_open0(c0, c1), uniform_open0(c2, c3)) gives that lane alone.
@@ -31,18 +33,7 @@ SLOPPY_LANE_INLINE void laneBoxMuller(const uint32_t (&c)[4][W], Lanes<W>& n1, L
   if constexpr (W == 8) {
     LaneWords w[4];
     for (int j = 0; j < 4; ++j) detail::loadWords(c[j], w[j]);
-    LaneDoubles u[2];
-    for (int h = 0; h < 2; ++h) {
-      const LaneWords bits53 = ((w[2 * h] << 21) ^ (w[2 * h + 1] >> 11)) & ((uint64_t(1) << 53) - 1);
-      u[h] = (__builtin_convertvector((LaneInts)bits53, LaneDoubles) + 1.0) * (1.0 / 9007199254740992.0);
-    }
-    const LaneDoubles logU = fm::logOf(u[0]);
-    LaneDoubles radius;
-    for (int l = 0; l < 8; ++l) radius[l] = __builtin_sqrt(-2.0 * logU[l]);
-    LaneDoubles s, co;
-    fm::sincos2piOf(u[1], s, co);
-    n1 = Lanes<8>(radius * co);
-    n2 = Lanes<8>(radius * s);
+    boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), n1.v, n2.v);
     return;
   }
 #endif
