@@ -95,7 +95,7 @@ function trainArgs(setup, threads) {
     eta: Float64Array.from(setup.eta), c: setup.c, seed: SEED, batch: setup.batch, threads };
 }
 
-// Best-of-reps wall time of trainEpi running k iterations per call, after a one-iteration warm-up; each call
+// Best-of-reps wall time of trainEpi running k iterations per call, after a warm-up call of k; each call
 // continues the training (as an epoch would), so every call sees fresh noise.
 async function timeSloppy(setup, k, reps, threads) {
   const base = trainArgs(setup, threads);
@@ -106,7 +106,7 @@ async function timeSloppy(setup, k, reps, threads) {
     if (r.failedAt >= 0) throw new Error(`${setup.name}: sloppy's cost became non-finite at iteration ${step - iterations + r.failedAt}`);
     return r;
   };
-  await train(1);
+  await train(k);  // the first call allocates the training buffers, as JAX's first call compiles
   const times = [];
   let last;
   const cpu0 = process.cpuUsage();

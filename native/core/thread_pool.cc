@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -13,47 +14,90 @@
 namespace sloppy {
 namespace {
 
-class Pool {
- public:
-  explicit Pool(int size) {
-    for (int i = 0; i < size; ++i) workers_.emplace_back([this] { loop(); });
+// How long a worker, or a caller waiting for its blocks, polls before sleeping on a condition variable. A
+// training iteration runs several parallel loops a few hundred microseconds apart, and waking a sleeping
+// thread costs tens of microseconds on a loaded virtual machine.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Polls `ready` for up to kSpin; true if it became true.
+template <class Ready>
+bool spinUntil(const Ready& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0;; ++i) {
+    if (ready()) return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > deadline) return false;
   }
-  ~Pool() {
+}
+
+// One queue per worker, so that a loop's slot k runs on the same thread every time (see parallelFor).
+class Worker {
+ public:
+  Worker() : thread_([this] { loop(); }) {}
+  ~Worker() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
     }
-    ready_.notify_all();
-    for (auto& w : workers_) w.join();
+    ready_.notify_one();
+    thread_.join();
   }
   void submit(std::function<void()> task) {
+    bool wake = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       tasks_.push_back(std::move(task));
+      pending_.fetch_add(1, std::memory_order_release);
+      wake = sleeping_;
     }
-    ready_.notify_one();
+    if (wake) ready_.notify_one();
   }
-  int size() const { return static_cast<int>(workers_.size()); }
 
  private:
   void loop() {
     for (;;) {
+      spinUntil([this] { return pending_.load(std::memory_order_acquire) > 0; });
       std::function<void()> task;
       {
         std::unique_lock<std::mutex> lock(mutex_);
+        sleeping_ = true;
         ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-        if (stopping_ && tasks_.empty()) return;
+        sleeping_ = false;
+        if (tasks_.empty()) return;
         task = std::move(tasks_.front());
         tasks_.pop_front();
+        pending_.fetch_sub(1, std::memory_order_relaxed);
       }
       task();
     }
   }
-  std::vector<std::thread> workers_;
   std::deque<std::function<void()>> tasks_;
+  std::atomic<int64_t> pending_{0};
+  bool sleeping_ = false;
+  bool stopping_ = false;
   std::mutex mutex_;
   std::condition_variable ready_;
-  bool stopping_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
+class Pool {
+ public:
+  explicit Pool(int size) : workers_(size) {
+    for (auto& w : workers_) w = std::make_unique<Worker>();
+  }
+  void submit(int worker, std::function<void()> task) { workers_[worker]->submit(std::move(task)); }
+  int size() const { return static_cast<int>(workers_.size()); }
+
+ private:
+  std::vector<std::unique_ptr<Worker>> workers_;
 };
 
 Pool& pool() {
@@ -61,29 +105,50 @@ Pool& pool() {
   return instance;
 }
 
-// Blocks are claimed from a shared counter, so a helper that starts late simply finds no work left.
+// Block b belongs to slot b mod slots: the caller is slot 0, worker k − 1 runs slot k. A thread claims its own
+// blocks first, then takes what other slots left, so a late or busy worker delays nothing. Blocks are counted
+// when finished, so the caller waits for its blocks, not for its helpers: one that starts late finds no block
+// left and never touches `body`, which may be gone by then.
 struct Shared {
-  std::atomic<int64_t> next{0};
+  std::unique_ptr<std::atomic<int64_t>[]> next;  // per slot: how many of its blocks have been claimed
+  std::atomic<int64_t> finished{0};
+  std::atomic<bool> failed{false};
+  int slots = 1;
   int64_t blocks = 0;
   int64_t n = 0;
   int64_t grain = 1;
   const std::function<void(int64_t, int64_t)>* body = nullptr;
   std::mutex mutex;
   std::condition_variable done;
-  int active = 0;
   std::exception_ptr error;
 
-  void work() {
-    for (int64_t b = next.fetch_add(1); b < blocks; b = next.fetch_add(1)) {
+  int64_t claim(int slot) {
+    const int64_t k = next[slot].fetch_add(1, std::memory_order_relaxed);
+    const int64_t b = slot + k * slots;
+    return b < blocks ? b : -1;
+  }
+  void run(int64_t b) {
+    if (!failed.load(std::memory_order_relaxed)) {
       try {
         (*body)(b * grain, std::min(n, (b + 1) * grain));
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!error) error = std::current_exception();
-        next.store(blocks);
+        failed.store(true);  // the remaining blocks are claimed and counted without running
       }
     }
+    if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == blocks) {
+      std::lock_guard<std::mutex> lock(mutex);
+      done.notify_all();
+    }
   }
+  void work(int slot) {
+    for (int s = 0; s < slots; ++s) {
+      const int own = (slot + s) % slots;
+      for (int64_t b = claim(own); b >= 0; b = claim(own)) run(b);
+    }
+  }
+  bool complete() const { return finished.load(std::memory_order_acquire) == blocks; }
 };
 
 }  // namespace
@@ -96,24 +161,28 @@ int hardwareThreads() {
 void parallelFor(int64_t n, int64_t grain, int threads, const std::function<void(int64_t, int64_t)>& body) {
   if (n <= 0) return;
   grain = std::max<int64_t>(1, grain);
+  const int64_t blocks = (n + grain - 1) / grain;
+  const int wanted = threads > 0 ? threads : hardwareThreads();
+  const int helpers = static_cast<int>(std::min<int64_t>(std::min(wanted - 1, pool().size()), blocks - 1));
+  if (helpers <= 0) {
+    for (int64_t b = 0; b < blocks; ++b) body(b * grain, std::min(n, (b + 1) * grain));
+    return;
+  }
   auto shared = std::make_shared<Shared>();
+  shared->slots = helpers + 1;
+  shared->next = std::make_unique<std::atomic<int64_t>[]>(shared->slots);
+  for (int s = 0; s < shared->slots; ++s) shared->next[s].store(0);
   shared->n = n;
   shared->grain = grain;
-  shared->blocks = (n + grain - 1) / grain;
+  shared->blocks = blocks;
   shared->body = &body;
-  const int wanted = threads > 0 ? threads : hardwareThreads();
-  const int helpers = static_cast<int>(std::min<int64_t>(std::min(wanted - 1, pool().size()), shared->blocks - 1));
-  shared->active = helpers;
-  for (int i = 0; i < helpers; ++i) {
-    pool().submit([shared] {
-      shared->work();
-      std::lock_guard<std::mutex> lock(shared->mutex);
-      if (--shared->active == 0) shared->done.notify_all();
-    });
+  for (int k = 1; k <= helpers; ++k) pool().submit(k - 1, [shared, k] { shared->work(k); });
+  shared->work(0);
+  if (!spinUntil([&] { return shared->complete(); })) {
+    std::unique_lock<std::mutex> lock(shared->mutex);
+    shared->done.wait(lock, [&] { return shared->complete(); });
   }
-  shared->work();
-  std::unique_lock<std::mutex> lock(shared->mutex);
-  shared->done.wait(lock, [&] { return shared->active == 0; });
+  std::lock_guard<std::mutex> lock(shared->mutex);
   if (shared->error) std::rethrow_exception(shared->error);
 }
 

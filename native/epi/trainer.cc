@@ -109,10 +109,10 @@ IterationLog constrainedStep(Flow& flow, FlowBatch& batch, const Property& p, co
   return log;
 }
 
-TrainResult trainEpi(Flow& flow, const EpiJob& job) {
+TrainResult trainEpi(Flow& flow, const EpiJob& job, TrainBuffers& buffers) {
   const TrainControl& c = job.control;
-  FlowBatch batch;
-  StepScratch scratch;
+  FlowBatch& batch = buffers.batch;
+  SimResult& res = buffers.sim;
   return trainLoop(c, [&](uint32_t step, SimFault& fault) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     // The simulation's noise differs at every iteration: the step goes into the seed's high word.
@@ -126,20 +126,24 @@ TrainResult trainEpi(Flow& flow, const EpiJob& job) {
     sim.grad = true;
     sim.threads = c.threads;
     sim.cancelled = c.cancelled;
-    SimResult res;
+    res.fault = SimFault{};  // the engines resize and overwrite the rest
     // A flow on the GPU simulates there too; only z and the statistics cross to the host.
     (flow.onCuda() && job.model->cuda != nullptr ? job.model->cuda : job.model->cpu)(sim, res);
     if (res.fault.count > 0 && fault.count == 0) fault = res.fault;
     return constrainedStep(flow, batch, job.property, res.stats.data(), res.grad.data(),
-                           static_cast<int>(res.stats.size() / c.batch), job.eta, job.c, c.threads, scratch);
+                           static_cast<int>(res.stats.size() / c.batch), job.eta, job.c, c.threads, buffers.scratch);
   });
 }
 
-TrainResult trainGaussian(Flow& flow, const GaussianJob& job) {
+TrainResult trainGaussian(Flow& flow, const GaussianJob& job, TrainBuffers& buffers) {
   const TrainControl& c = job.control;
   const int dim = flow.state().shape.dim;
-  FlowBatch batch;
-  std::vector<double> zBar(c.batch * dim), qBar(c.batch, 1.0 / c.batch), dev(dim);
+  FlowBatch& batch = buffers.batch;
+  std::vector<double>& zBar = buffers.scratch.zBar;
+  std::vector<double>& qBar = buffers.scratch.qBar;
+  zBar.assign(c.batch * dim, 0.0);
+  qBar.assign(c.batch, 1.0 / c.batch);
+  std::vector<double> dev(dim);
   return trainLoop(c, [&](uint32_t step, SimFault&) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     IterationLog log;

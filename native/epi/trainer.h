@@ -78,6 +78,15 @@ IterationLog constrainedStep(Flow& flow, FlowBatch& batch, const Property& p, co
                              int S, const std::vector<double>& eta, double c, int threads, StepScratch& scratch,
                              std::vector<double>* gradientOnly = nullptr);
 
+// What a flow's training keeps from one call to the next. An epoch is many calls of a few iterations each, and
+// allocating the tapes (megabytes) afresh in every call cost more than the iterations themselves while each of
+// libuv's worker threads was still page-faulting its own heap.
+struct TrainBuffers {
+  FlowBatch batch;
+  StepScratch scratch;
+  SimResult sim;
+};
+
 struct EpiJob {
   const ModelEntry* model = nullptr;
   std::vector<double> options;
@@ -87,7 +96,7 @@ struct EpiJob {
   double c = 1.0;
   TrainControl control;
 };
-TrainResult trainEpi(Flow& flow, const EpiJob& job);
+TrainResult trainEpi(Flow& flow, const EpiJob& job, TrainBuffers& buffers);
 
 struct GaussianJob {
   std::vector<double> mean;       // dim
@@ -95,6 +104,6 @@ struct GaussianJob {
   TrainControl control;
 };
 // Logs H and the cost E_q[log q + ½(z − μ)ᵀΣ⁻¹(z − μ)] (KL(q ‖ N(μ, Σ)) up to a constant); R is empty.
-TrainResult trainGaussian(Flow& flow, const GaussianJob& job);
+TrainResult trainGaussian(Flow& flow, const GaussianJob& job, TrainBuffers& buffers);
 
 }  // namespace sloppy

@@ -6,6 +6,7 @@
 // whose packed panels stay in L2. G and the panels are fresh memory on huge pages (core/zeroed.h).
 #include <algorithm>
 
+#include "../core/cpu_kernel.h"
 #include "../core/errors.h"
 #include "../core/lanes.h"
 #include "../core/thread_pool.h"
@@ -37,9 +38,7 @@ void packPanel(const E* a, int64_t cols, int64_t first, int64_t count, int64_t k
 }
 
 // block[u][v] += Σ_k x[k·kTile + u] · y[k·kTile + v] for a kRowBlock × kColBlock block.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void outerBlock(const double* x, const double* y, int64_t width, double (&block)[kRowBlock][kColBlock]) {
   Lanes<kW> acc[kRowBlock / kW][kColBlock];
   for (int h = 0; h < kRowBlock / kW; ++h)

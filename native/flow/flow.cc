@@ -174,22 +174,14 @@ void Flow::step(FlowBatch& b, const double* zBar, const double* qBar, int thread
     return;
   }
 #endif
-  std::vector<double> g;
-  gradient(b, zBar, qBar, g, threads);
-  adamStep(g);
+  gradient(b, zBar, qBar, b.gradient, threads);
+  adamStep(b.gradient);
   batchNormUpdateMoving(state_.shape, b.bnStats.data(), state_.w.data() + state_.shape.movingOffset());
 }
 
 
-void Flow::adamStep(std::vector<double>& g) {
-  double norm2 = 0.0;
-  for (double x : g) norm2 += x * x;
-  const double kClip = 1e10;
-  const double scale = norm2 > kClip * kClip ? kClip / std::sqrt(norm2) : 1.0;
-  const double lrT = adamStepSize(state_.adam, ++state_.adamStep);
-  for (size_t k = 0; k < g.size(); ++k) {
-    adamUpdate(state_.adam, lrT, g[k] * scale, state_.w[k], state_.m1[k], state_.m2[k]);
-  }
+void Flow::adamStep(const std::vector<double>& g) {
+  adamCpu(state_.adam, ++state_.adamStep, g, state_.w.data(), state_.m1.data(), state_.m2.data());
 }
 
 void Flow::resetAdam() {

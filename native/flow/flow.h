@@ -41,6 +41,7 @@ struct FlowBatch {
   std::vector<double> z, logq;
   std::vector<double> bnStats;  // per batch-norm layer: mean (dim), biased variance (dim)
   std::vector<FlowLanes> tape, cotape, ldj, hBar;
+  std::vector<double> gradient;  // the weights' gradient of the last training step
 };
 
 struct FlowCuda;
@@ -83,7 +84,7 @@ class Flow {
   void resetAdam();
 
  private:
-  void adamStep(std::vector<double>& g);
+  void adamStep(const std::vector<double>& g);
 
   mutable FlowState state_;
   mutable bool hostStale_ = false;  // the GPU holds newer weights than state_

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../core/cpu_kernel.h"
 #include "../core/dual.h"
 #include "../core/thread_pool.h"
 #include "density.h"
@@ -100,11 +101,8 @@ FlowLanes validLanes(int64_t g, int64_t n) {
 }
 
 // Stages [s0, s1) of groups [begin, end) of a batch on lanes: from stage 0, base noise from Philox per sample
-// first; after the last stage, the samples written back as rows. Compiled for three instruction sets, chosen
-// at load time, like the SDE engine.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+// first; after the last stage, the samples written back as rows.
+SLOPPY_CPU_KERNEL
 void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int s1, FlowBatch& b, int64_t begin,
                    int64_t end) {
   const int D = v.shape.dim;
@@ -135,9 +133,7 @@ void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int 
 
 // Reverse mode of stages [s0, s1) for groups [begin, end): after the tail when s1 is the last stage, else
 // through batch norm s0 (between stages s0 and s1) with its batch sums `bnSums` first.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, int s0, int s1,
                      const double* bnSums, double ldjBar, int64_t begin, int64_t end) {
   const FlowShape& f = v.shape;
@@ -165,6 +161,14 @@ void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const 
   }
 }
 
+// One contiguous block of groups per thread, so that each thread's samples stay in its own cache from the
+// forward pass to the reverse one; finer blocks let the groups change threads between passes, which cost more
+// in cache traffic than they gained in balance.
+int64_t evenGrain(int64_t n, int threads) {
+  const int t = threads > 0 ? threads : hardwareThreads();
+  return (n + t - 1) / t;
+}
+
 double laneSum(const FlowLanes& x) {
   double s = 0.0;
   for (int l = 0; l < kFlowLanes; ++l) s += x.v[l];
@@ -175,9 +179,7 @@ bool inPart(Part p, int j, int k) { return p == Part::All || (p == Part::StrictL
 
 // Rows [j0, j1) of one outer-product term, summed over every group in order: 4 × 4 tiles of lane
 // accumulators, so each cotangent and activation is loaded once per tile rather than once per weight.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t tapeStride, const FlowLanes* cotape,
               int64_t coStride, int64_t groups, double* g) {
   constexpr int kTile = 4;
@@ -244,7 +246,36 @@ std::vector<double> cotangentSums(const FlowView& v, FlowBatch& b, int s, int64_
   return sums;
 }
 
+// Σ g², in eight interleaved partial sums: the same order, so the same value, in every instruction set.
+SLOPPY_CPU_KERNEL
+double squaredNorm(const double* g, int64_t n) {
+  constexpr int kParts = 8;
+  double part[kParts] = {};
+  int64_t k = 0;
+  for (; k + kParts <= n; k += kParts) {
+    for (int p = 0; p < kParts; ++p) part[p] += g[k + p] * g[k + p];
+  }
+  for (; k < n; ++k) part[0] += g[k] * g[k];
+  double sum = 0.0;
+  for (double p : part) sum += p;
+  return sum;
+}
+
+SLOPPY_CPU_KERNEL
+void adamSweep(const AdamConfig& c, double lrT, double scale, const double* g, int64_t n, double* w, double* m1,
+               double* m2) {
+  for (int64_t k = 0; k < n; ++k) adamUpdate(c, lrT, g[k] * scale, w[k], m1[k], m2[k]);
+}
+
 }  // namespace
+
+void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, double* w, double* m1, double* m2) {
+  const int64_t n = static_cast<int64_t>(g.size());
+  const double norm2 = squaredNorm(g.data(), n);
+  constexpr double kClip = 1e10;
+  const double scale = norm2 > kClip * kClip ? kClip / std::sqrt(norm2) : 1.0;
+  adamSweep(c, adamStepSize(c, t), scale, g.data(), n, w, m1, m2);
+}
 
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
   const FlowShape& f = v.shape;
@@ -261,7 +292,9 @@ void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Flow
   // stage then, and a single pass without it.
   for (int s0 = 0, s1 = 0; s0 < f.stages; s0 = s1) {
     s1 = f.batchNorm ? s0 + 1 : f.stages;
-    parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) { forwardGroups(v, seed, step, s0, s1, b, begin, end); });
+    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
+      forwardGroups(v, seed, step, s0, s1, b, begin, end);
+    });
     if (s1 < f.stages) batchStatistics(v, b, s0, groups);
   }
 }
@@ -288,7 +321,7 @@ void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const doub
       sums = cotangentSums(v, b, s0, groups);
       batchNormWeightGradient(f, v.bn(s0), sums.data(), ldjBar, g.data() + f.bnOffset(s0));
     }
-    parallelFor(groups, 1, threads, [&](int64_t begin, int64_t end) {
+    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
       cotangentGroups(v, b, zBar, qBar, s0, s1, sums.data(), ldjBar, begin, end);
     });
   }

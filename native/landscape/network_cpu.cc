@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "../core/cpu_kernel.h"
 #include "../core/dual.h"
 #include "../core/lanes.h"
 #include "../core/rng.h"
@@ -41,18 +42,14 @@ constexpr int kPointTile = 4;
 // Σᵢ ‖f(xᵢ) − yᵢ‖² of a block over the whole data set, in tiles of 4 points and then one at a time;
 // z and a hold K·N × 4 values. The error comes back through a pointer: a clone's vector return value would not
 // match its caller's ABI.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void blockError(const NetJobBase& job, const NetLanes* w, NetLanes* g, NetLanes* z, NetLanes* a, NetLanes* error) {
   *error = datasetError<kPointTile>(job.shape, job.act, w, job.data.x.data(), job.data.y.data(), job.data.points,
                                   1.0 / job.data.points, g, z, a);
 }
 
 // `steps` optimizer steps of one block, recording the curve at global steps that are multiples of the stride.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void fitSteps(const FitJob& job, int firstStep, int steps, NetLanes* state, NetLanes* scratch, double* curves,
               int64_t block) {
   const NetShape& s = job.shape;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "../core/cpu_kernel.h"
 #include "../core/rng.h"
 #include "../core/thread_pool.h"
 #include "../sde/job.h"
@@ -102,18 +103,14 @@ void refill(const LangevinJob& job, PathLanes* x, Group& grp, LangevinResult& r)
   }
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 // The energy comes back through a pointer: a clone's vector return value would not match its caller's ABI.
 void energyAt(const LangevinJob& job, const PathLanes* x, PathLanes* g, PathLanes* scratch, PathLanes* u) {
   *u = energyGradient<kLangevinTile>(job.energy, x, g, scratch);
 }
 
 // Moves a group's lanes until each has reached step `until` or the chunk has no path left.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void advanceGroup(const LangevinJob& job, int64_t until, PathLanes* x, Group& grp, PathLanes* g, PathLanes* xi,
                   PathLanes* scratch, LangevinResult& r) {
   const int dim = job.energy.dim;

@@ -17,7 +17,8 @@ namespace {
 struct Shared {
   std::mutex mutex;
   std::unique_ptr<Flow> flow;
-  FlowBatch pending;  // the batch of an external-statistics iteration between trainBegin and trainEnd
+  TrainBuffers train;
+  // trainBegin left its batch in train.batch for trainEnd; any other training call overwrites it.
   bool hasPending = false;
 };
 
@@ -145,12 +146,14 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
 
   // A job of many training iterations: `spec` gets the job's cancel flag and progress callback.
   template <class Spec>
-  Napi::Value training(const Napi::Object& args, std::shared_ptr<Spec> spec, TrainResult (*train)(Flow&, const Spec&)) {
+  Napi::Value training(const Napi::Object& args, std::shared_ptr<Spec> spec,
+                       TrainResult (*train)(Flow&, const Spec&, TrainBuffers&)) {
     return job(args, [spec, train](Shared& s, const std::atomic<bool>* cancelled, const std::function<void(double)>& progress) {
       Spec local = *spec;
       local.control.cancelled = cancelled;
       local.control.progress = progress;
-      return train(*s.flow, local);
+      s.hasPending = false;
+      return train(*s.flow, local, s.train);
     }, [](Napi::Env env, TrainResult& r) { return trainResult(env, r); });
   }
 
@@ -279,9 +282,9 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     const TrainControl c = control(a);
     const uint32_t step = static_cast<uint32_t>(getNumber(a, "step", 0));
     return job(a, [c, step](Shared& s, const std::atomic<bool>*, const std::function<void(double)>&) {
-      s.flow->forward(c.batch, c.seed, step, s.pending, c.threads);
+      s.flow->forward(c.batch, c.seed, step, s.train.batch, c.threads);
       s.hasPending = true;
-      return Arrays{s.pending.z};
+      return Arrays{s.train.batch.z};
     }, [](Napi::Env env, Arrays& r) { return arraysOut(env, r, {"z"}); });
   }
 
@@ -300,7 +303,7 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     {
       // The pending batch belongs to the flow's jobs: read it only when none runs (trainBegin must be awaited).
       const std::unique_lock<std::mutex> lock = idle(info.Env());
-      n = shared_->hasPending ? shared_->pending.n : 0;
+      n = shared_->hasPending ? shared_->train.batch.n : 0;
     }
     bool ok = n > 0 && S > 0 && static_cast<int64_t>(stats->size()) == n * S &&
               static_cast<int64_t>(grad->size()) == n * S * D && static_cast<int>(eta->size()) == p->constraints();
@@ -312,9 +315,8 @@ class FlowObject : public Napi::ObjectWrap<FlowObject> {
     }
     return job(a, [=](Shared& s, const std::atomic<bool>*, const std::function<void(double)>&) {
       TrainResult r;
-      StepScratch scratch;
-      r.log.push_back(constrainedStep(*s.flow, s.pending, *p, stats->data(), grad->data(), S, *eta, c, threads,
-                                      scratch, apply ? nullptr : &r.gradient));
+      r.log.push_back(constrainedStep(*s.flow, s.train.batch, *p, stats->data(), grad->data(), S, *eta, c, threads,
+                                      s.train.scratch, apply ? nullptr : &r.gradient));
       if (!std::isfinite(r.log[0].cost)) r.failedAt = 0;
       s.hasPending = false;
       return r;

@@ -6,6 +6,7 @@
 #pragma once
 #include <type_traits>
 
+#include "../core/cpu_kernel.h"
 #include "../core/thread_pool.h"
 #include "batch.h"
 
@@ -30,13 +31,9 @@ template <> struct CpuRng<1> {
   using type = PathRng;
 };
 
-// Runs lane groups [begin, end) of a chunk. Compiled for three instruction sets, chosen at load time,
-// so one prebuilt binary uses AVX-512 or AVX2 where the machine has them; `flatten` inlines the whole
-// model into each clone, since a call out of it would land in code built for the baseline instruction set.
+// Runs lane groups [begin, end) of a chunk, the whole model inlined into each instruction set's clone.
 template <class Model, int W, bool Grad>
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t paths, int64_t begin,
                int64_t end, double* pathStats, double* pathGrad, PathFault* faults, double* trajectory) {
   using T = typename CpuScalar<W, Model::kParams, Grad>::type;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "../core/cpu_kernel.h"
 #include "../core/errors.h"
 #include "../core/lanes.h"
 #include "../core/thread_pool.h"
@@ -102,9 +103,7 @@ RunState initialState(const SynJob& job, uint64_t run) {
 // One presentation; learns when `learn`. Compiled for AVX-512, AVX2 and baseline x86-64, chosen at load.
 // Returns the predicted label (−1: silent); sets `counts` (events won per output), `events` and the
 // presentation's `label`.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SLOPPY_CPU_KERNEL
 int present(const SynJob& job, RunState& s, Scratch& z, bool test, int64_t index, bool learn, double* decayState,
             double* riseState, int* counts, int& events, int& label) {
   const SynParams& p = job.params;
