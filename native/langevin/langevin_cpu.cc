@@ -1,9 +1,10 @@
 // The CPU backend of Langevin dynamics: W = 8 lanes side by side on Lanes (every statement of energies.h and
 // langevin.h one SIMD instruction), groups of lanes spread over the thread pool in slabs of steps, so progress
-// and cancellation come between slabs. Each group owns a contiguous chunk of paths and keeps its lanes busy:
-// a lane whose path has passed (or taken every step) takes the chunk's next path. Each lane counts its own
-// path's steps and draws that path's own Philox normals, so which lane or group runs a path, and when, changes
-// nothing in its numbers. Idle lanes compute along but are never written back.
+// and cancellation come between slabs. Every path starts in its own lane; between slabs, the lanes whose paths
+// are still running are packed into as few groups as hold them, so the long paths of a passage study do not
+// each keep a group of idle lanes stepping. Each lane counts its own path's steps and draws that path's own
+// Philox normals, so which lane or group runs a path, and when, changes nothing in its numbers. Idle lanes
+// compute along but are never written back.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -20,32 +21,43 @@ namespace {
 
 constexpr int kW = 8;
 using PathLanes = Lanes<kW>;
+// Groups of lanes that one call steps side by side (closed-form energies).
+constexpr int kSideBySide = 4;
 
 struct Group {
-  int64_t next = 0;  // the chunk's next unstarted path
-  int64_t end = 0;   // one past the chunk's last path
   int64_t path[kW];
   int64_t step[kW];
-  bool live[kW];     // the lane holds a path that has not finished
+  bool live[kW];  // the lane holds a path that has not finished
   // The lane's path's Philox key and fixed counter words (see PathRng::block), kept lane-major for laneNormals.
   uint32_t counter2[kW], counter3[kW], key0[kW], key1[kW];
-  bool done = false;
 
-  void assign(int l, const PathRng& rng) {
+  void assign(int l, int64_t p, const PathRng& rng) {
+    path[l] = p;
+    step[l] = 0;
     counter2[l] = (rng.trial << 2) | static_cast<uint32_t>(Stream::Dynamics);
     counter3[l] = rng.seedHi;
     key0[l] = rng.seedLo;
     key1[l] = rng.set;
   }
+  // Lane l takes over lane f of `from`, position included.
+  void take(int l, PathLanes* x, const Group& from, int f, const PathLanes* xFrom, int dim) {
+    path[l] = from.path[f];
+    step[l] = from.step[f];
+    live[l] = from.live[f];
+    counter2[l] = from.counter2[f];
+    counter3[l] = from.counter3[f];
+    key0[l] = from.key0[f];
+    key1[l] = from.key1[f];
+    for (int i = 0; i < dim; ++i) x[i].v[l] = xFrom[i].v[f];
+  }
 };
 
-
-// n normals of each lane's own path at that path's own step: LaneRng's draw with a step per lane.
-SLOPPY_LANE_INLINE void laneNormals(const Group& grp, PathLanes* out, int n) {
+// n normals of each lane's own path at that path's step + ahead: LaneRng's draw with a step per lane.
+SLOPPY_LANE_INLINE void laneNormals(const Group& grp, int64_t ahead, PathLanes* out, int n) {
   for (int i = 0; i < n; i += 2) {
     uint32_t c[4][kW], k0[kW], k1[kW];
     for (int l = 0; l < kW; ++l) {
-      c[0][l] = static_cast<uint32_t>(grp.step[l]);
+      c[0][l] = static_cast<uint32_t>(grp.step[l] + ahead);
       c[1][l] = static_cast<uint32_t>(i / 2);
       c[2][l] = grp.counter2[l];
       c[3][l] = grp.counter3[l];
@@ -87,61 +99,126 @@ bool visit(const LangevinJob& job, const PathLanes* x, int l, Group& grp, Langev
   return finished;
 }
 
-// Gives idle lanes the chunk's next paths (a path that starts inside the target finishes at once).
-void refill(const LangevinJob& job, PathLanes* x, Group& grp, LangevinResult& r) {
-  const int dim = job.energy.dim;
-  for (int l = 0; l < kW; ++l) {
-    while (!grp.live[l] && grp.next < grp.end) {
-      const int64_t p = grp.next++;
-      grp.path[l] = p;
-      grp.step[l] = 0;
-      grp.live[l] = true;
-      grp.assign(l, makePathRng(job.seed, job.firstPath + p, 0));
-      for (int i = 0; i < dim; ++i) x[i].v[l] = job.start[p * dim + i];
-      visit(job, x, l, grp, r);
-    }
-  }
-}
-
 SLOPPY_CPU_KERNEL
 // The energy comes back through a pointer: a clone's vector return value would not match its caller's ABI.
 void energyAt(const LangevinJob& job, const PathLanes* x, PathLanes* g, PathLanes* scratch, PathLanes* u) {
   *u = energyGradient<kLangevinTile>(job.energy, x, g, scratch);
 }
 
-// Moves a group's lanes until each has reached step `until` or the chunk has no path left.
-SLOPPY_CPU_KERNEL
-void advanceGroup(const LangevinJob& job, int64_t until, PathLanes* x, Group& grp, PathLanes* g, PathLanes* xi,
-                  PathLanes* scratch, LangevinResult& r) {
+// How many steps every moving lane of the groups can take before one of them reaches a step that visit() must
+// see: a trajectory sample, or `until` (never past the path's last step). A passage test ends the run sooner,
+// at the first step that puts any lane in the ball.
+template <int G>
+int64_t quietSteps(const LangevinJob& job, int64_t until, const Group* grp, const LaneMask<kW>* moving) {
+  int64_t run = until;
+  for (int k = 0; k < G; ++k) {
+    for (int l = 0; l < kW; ++l) {
+      if (!laneOf(moving[k], l)) continue;
+      const int64_t step = grp[k].step[l];
+      int64_t left = until - step;
+      if (job.stride > 0) left = std::min(left, job.stride - step % job.stride);
+      run = std::min(run, left);
+    }
+  }
+  return run;
+}
+
+// Whether a moving lane is now in the passage ball; visit() repeats the same sum lane by lane.
+SLOPPY_LANE_INLINE bool anyArrived(const LangevinJob& job, const PathLanes* x, const LaneMask<kW>& moving) {
+  PathLanes r2(0.0);
+  for (int i = 0; i < job.energy.dim; ++i) {
+    const PathLanes d = x[i] - job.center[i];
+    r2 += d * d;
+  }
+  const LaneMask<kW> in = both(r2 <= job.radius * job.radius, moving);
+  for (int l = 0; l < kW; ++l)
+    if (laneOf(in, l)) return true;
+  return false;
+}
+
+// Moves G consecutive groups' live lanes until each has reached step `until` or finished its path. Between
+// the steps that visit() must see, the lanes run in a loop of vector work alone. The groups step side by side:
+// one group's step is a chain (the energy, then the update the next energy needs), and an independent chain in
+// the same loop fills the SIMD pipelines while the first waits on its own results.
+template <int G>
+SLOPPY_CPU_KERNEL void advanceGroups(const LangevinJob& job, int64_t until, PathLanes* x, Group* grp, PathLanes* g,
+                                     PathLanes* xi, PathLanes* scratch, int scratchSize, LangevinResult& r) {
   const int dim = job.energy.dim;
   const StepSpec& s = job.step;
   const double* lo = job.lower.data();
   const double* hi = job.upper.data();
   for (;;) {
-    refill(job, x, grp, r);
-    LaneMask<kW> moving;
+    LaneMask<kW> moving[G];
+    bool busy[G];
     bool any = false;
-    for (int l = 0; l < kW; ++l) {
-      const bool live = grp.live[l] && grp.step[l] < until;
-      setLane(moving, l, live);
-      any = any || live;
+    for (int k = 0; k < G; ++k) {
+      busy[k] = false;
+      for (int l = 0; l < kW; ++l) {
+        const bool live = grp[k].live[l] && grp[k].step[l] < until;
+        setLane(moving[k], l, live);
+        busy[k] = busy[k] || live;
+      }
+      any = any || busy[k];
     }
     if (!any) break;
-    energyGradient<kLangevinTile>(job.energy, x, g, scratch);
-    laneNormals(grp, xi, dim);
-    for (int i = 0; i < dim; ++i) {
-      const PathLanes y = advance(s, x[i], g[i], xi[i], s.bounded ? lo[i] : 0.0, s.bounded ? hi[i] : 0.0);
-      x[i] = m::select(moving, y, x[i]);
+    const int64_t run = quietSteps<G>(job, until, grp, moving);
+    int64_t taken = 0;
+    bool arrived = false;
+    while (taken < run && !arrived) {
+      for (int k = 0; k < G; ++k) {
+        if (!busy[k]) continue;
+        // The network loss is called, not inlined: inside this flattened loop GCC vectorised parts of it lane by
+        // lane, which made the network's step about 1.6 times slower.
+        if (job.energy.kind == EnergyKind::Network) {
+          PathLanes u;
+          energyAt(job, x + k * dim, g + k * dim, scratch + k * scratchSize, &u);
+        } else {
+          energyGradient<kLangevinTile>(job.energy, x + k * dim, g + k * dim, scratch + k * scratchSize);
+        }
+      }
+      for (int k = 0; k < G; ++k)
+        if (busy[k]) laneNormals(grp[k], taken, xi + k * dim, dim);
+      for (int k = 0; k < G; ++k) {
+        if (!busy[k]) continue;
+        for (int i = 0; i < dim; ++i) {
+          PathLanes& xk = x[k * dim + i];
+          const PathLanes y = advance(s, xk, g[k * dim + i], xi[k * dim + i], s.bounded ? lo[i] : 0.0, s.bounded ? hi[i] : 0.0);
+          xk = m::select(moving[k], y, xk);
+        }
+        if (job.passage) arrived = arrived || anyArrived(job, x + k * dim, moving[k]);
+      }
+      ++taken;
     }
-    // Most steps of most runs record nothing and test nothing: only those reach visit().
-    for (int l = 0; l < kW; ++l) {
-      if (!laneOf(moving, l)) continue;
-      const int64_t step = ++grp.step[l];
-      const bool sample = job.stride > 0 && step % job.stride == 0;
-      if ((job.passage || sample || step >= job.steps) && visit(job, x, l, grp, r)) refill(job, x, grp, r);
+    for (int k = 0; k < G; ++k) {
+      for (int l = 0; l < kW; ++l) {
+        if (!laneOf(moving[k], l)) continue;
+        const int64_t step = grp[k].step[l] += taken;
+        const bool sample = job.stride > 0 && step % job.stride == 0;
+        if (job.passage || sample || step >= job.steps) visit(job, x + k * dim, l, grp[k], r);
+      }
     }
   }
-  grp.done = grp.next >= grp.end && std::none_of(grp.live, grp.live + kW, [](bool v) { return v; });
+}
+
+// Packs the live lanes of the first `active` groups into the fewest groups, in order (a lane only ever moves to
+// an earlier slot, so one forward sweep does it), and returns how many groups that is. The last group's spare
+// lanes shadow its first path, so that they compute finite numbers.
+int64_t compact(std::vector<Group>& group, std::vector<PathLanes>& state, int dim, int64_t active) {
+  int64_t n = 0;
+  for (int64_t b = 0; b < active; ++b) {
+    for (int l = 0; l < kW; ++l) {
+      if (!group[b].live[l]) continue;
+      if (n != b * kW + l) group[n / kW].take(n % kW, &state[n / kW * dim], group[b], l, &state[b * dim], dim);
+      ++n;
+    }
+  }
+  const int64_t packed = (n + kW - 1) / kW;
+  for (int64_t j = n; j < packed * kW; ++j) {
+    Group& last = group[j / kW];
+    last.take(j % kW, &state[j / kW * dim], last, 0, &state[j / kW * dim], dim);
+    last.live[j % kW] = false;
+  }
+  return packed;
 }
 
 }  // namespace
@@ -155,42 +232,49 @@ LangevinResult langevinCpu(const LangevinJob& job) {
   r.recorded = recordedSamples(job.steps, job.stride);
   r.trajectory.assign(job.paths * r.recorded * dim, std::numeric_limits<double>::quiet_NaN());
 
-  // Without a passage test every path takes every step and a chunk of one lane-width wastes nothing. With one,
-  // paths stop at random times; chunks of several lane-widths keep lanes busy, while enough chunks remain for
-  // every thread to share the work.
   const int threads = job.threads > 0 ? job.threads : hardwareThreads();
   const int64_t widths = (job.paths + kW - 1) / kW;
-  const int64_t perChunk = job.passage ? std::max<int64_t>(1, widths / (4 * static_cast<int64_t>(threads))) : 1;
-  const int64_t chunk = perChunk * kW;
-  const int64_t groups = (job.paths + chunk - 1) / chunk;
-  std::vector<PathLanes> state(groups * dim, PathLanes(0.0));
-  std::vector<Group> group(groups);
-  for (int64_t b = 0; b < groups; ++b) {
-    group[b].next = b * chunk;
-    group[b].end = std::min(job.paths, (b + 1) * chunk);
-    std::fill(group[b].live, group[b].live + kW, false);
+  std::vector<PathLanes> state(widths * dim, PathLanes(0.0));
+  std::vector<Group> group(widths);
+  for (int64_t b = 0; b < widths; ++b) {
     for (int l = 0; l < kW; ++l) {
-      group[b].path[l] = group[b].next;  // idle lanes shadow a real path, so they compute finite numbers
-      group[b].step[l] = 0;
-      group[b].assign(l, makePathRng(job.seed, job.firstPath + group[b].next, 0));
-      for (int i = 0; i < dim; ++i) state[b * dim + i].v[l] = job.start[group[b].next * dim + i];
+      const int64_t p = std::min(b * kW + l, job.paths - 1);  // lanes past the end shadow the last path
+      group[b].assign(l, p, makePathRng(job.seed, job.firstPath + p, 0));
+      group[b].live[l] = b * kW + l < job.paths;
+      for (int i = 0; i < dim; ++i) state[b * dim + i].v[l] = job.start[p * dim + i];
+      if (group[b].live[l]) visit(job, &state[b * dim], l, group[b], r);  // a path may start inside the target
     }
   }
 
   const int scratchSize = std::max(1, energyScratch(job.energy, kLangevinTile));
-  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(1e8 / (stepWork(job.energy) * job.paths))));
-  for (int64_t t0 = 0;; t0 += slab) {
+  int64_t active = compact(group, state, dim, widths);
+  for (int64_t t0 = 0; active > 0;) {
     throwIfCancelled(job.cancelled);
+    const int64_t running = active * kW;
+    const int64_t slab = std::max<int64_t>(1, static_cast<int64_t>(1e8 / (stepWork(job.energy) * running)));
     const int64_t until = std::min(job.steps, t0 + slab);
-    parallelFor(groups, 1, job.threads, [&](int64_t begin, int64_t end) {
-      std::vector<PathLanes> g(dim), xi(dim), scratch(scratchSize);
-      for (int64_t b = begin; b < end; ++b) {
+    // A network energy's step is long loops that keep the pipelines full already; side by side they only crowd
+    // the cache. Few groups left go one per call, so that every thread still gets one.
+    const int64_t perCall = job.energy.kind == EnergyKind::Network || active < kSideBySide * threads ? 1 : kSideBySide;
+    parallelFor((active + perCall - 1) / perCall, 1, job.threads, [&](int64_t begin, int64_t end) {
+      std::vector<PathLanes> g(kSideBySide * dim), xi(kSideBySide * dim), scratch(kSideBySide * scratchSize);
+      for (int64_t c = begin; c < end; ++c) {
         throwIfCancelled(job.cancelled);
-        if (!group[b].done) advanceGroup(job, until, state.data() + b * dim, group[b], g.data(), xi.data(), scratch.data(), r);
+        const int64_t first = c * perCall;
+        const int64_t count = std::min(perCall, active - first);
+        if (count == kSideBySide) {
+          advanceGroups<kSideBySide>(job, until, &state[first * dim], &group[first], g.data(), xi.data(), scratch.data(),
+                                     scratchSize, r);
+          continue;
+        }
+        for (int64_t b = first; b < first + count; ++b)
+          advanceGroups<1>(job, until, &state[b * dim], &group[b], g.data(), xi.data(), scratch.data(), scratchSize, r);
       }
     });
+    t0 = until;
     if (job.progress) job.progress(static_cast<double>(until) / std::max<int64_t>(1, job.steps));
-    if (until >= job.steps || std::all_of(group.begin(), group.end(), [](const Group& grp) { return grp.done; })) break;
+    if (until >= job.steps) break;
+    active = compact(group, state, dim, active);
   }
 
   // U at the end points, 8 paths per instruction as in the steps (lanes past the end repeat the last path).
