@@ -53,6 +53,20 @@ inline __attribute__((always_inline)) void storeWords(const LaneWords& w, uint32
   const PhiloxHalves h = __builtin_convertvector(w, PhiloxHalves);  // keeps the low halves
   memcpy(to, &h, sizeof h);
 }
+// Ten rounds on eight lanes' blocks held as words (LaneWords); the keys end as ten rounds leave them.
+inline __attribute__((always_inline)) void philoxRounds(LaneWords (&w)[4], LaneWords& key0, LaneWords& key1) {
+  const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
+  for (int round = 0; round < 10; ++round) {
+    const LaneWords p0 = w[0] * detail::kPhiloxM0;
+    const LaneWords p1 = w[2] * detail::kPhiloxM1;
+    w[0] = (p1 >> 32) ^ w[1] ^ key0;
+    w[1] = p1 & low;
+    w[2] = (p0 >> 32) ^ w[3] ^ key1;
+    w[3] = p0 & low;
+    key0 = (key0 + detail::kPhiloxW0) & low;
+    key1 = (key1 + detail::kPhiloxW1) & low;
+  }
+}
 }  // namespace detail
 #endif
 
@@ -64,22 +78,12 @@ template <int W>
 SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&k1)[W]) {
 #if SLOPPY_LANE_VECTORS
   if constexpr (W % 8 == 0) {
-    const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
     for (int g = 0; g < W; g += 8) {
       LaneWords w[4], key0, key1;
       for (int j = 0; j < 4; ++j) detail::loadWords(c[j] + g, w[j]);
       detail::loadWords(k0 + g, key0);
       detail::loadWords(k1 + g, key1);
-      for (int round = 0; round < 10; ++round) {
-        const LaneWords p0 = w[0] * detail::kPhiloxM0;
-        const LaneWords p1 = w[2] * detail::kPhiloxM1;
-        w[0] = (p1 >> 32) ^ w[1] ^ key0;
-        w[1] = p1 & low;
-        w[2] = (p0 >> 32) ^ w[3] ^ key1;
-        w[3] = p0 & low;
-        key0 = (key0 + detail::kPhiloxW0) & low;
-        key1 = (key1 + detail::kPhiloxW1) & low;
-      }
+      detail::philoxRounds(w, key0, key1);
       for (int j = 0; j < 4; ++j) detail::storeWords(w[j], c[j] + g);
       detail::storeWords(key0, k0 + g);
       detail::storeWords(key1, k1 + g);

@@ -7,6 +7,7 @@
 // compute along but are never written back.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -52,21 +53,33 @@ struct Group {
   }
 };
 
+// A group's Philox key and fixed counter words as vectors, loaded once for a run of steps.
+struct LaneDraw {
+  LaneWords step, counter2, counter3, key0, key1;
+};
+
+LaneDraw drawOf(const Group& grp) {
+  LaneDraw d;
+  LaneInts step;
+  memcpy(&step, grp.step, sizeof step);
+  d.step = (LaneWords)step;
+  detail::loadWords(grp.counter2, d.counter2);
+  detail::loadWords(grp.counter3, d.counter3);
+  detail::loadWords(grp.key0, d.key0);
+  detail::loadWords(grp.key1, d.key1);
+  return d;
+}
+
 // n normals of each lane's own path at that path's step + ahead: LaneRng's draw with a step per lane.
-SLOPPY_LANE_INLINE void laneNormals(const Group& grp, int64_t ahead, PathLanes* out, int n) {
+SLOPPY_LANE_INLINE void laneNormals(const LaneDraw& d, int64_t ahead, PathLanes* out, int n) {
+  const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
   for (int i = 0; i < n; i += 2) {
-    uint32_t c[4][kW], k0[kW], k1[kW];
-    for (int l = 0; l < kW; ++l) {
-      c[0][l] = static_cast<uint32_t>(grp.step[l] + ahead);
-      c[1][l] = static_cast<uint32_t>(i / 2);
-      c[2][l] = grp.counter2[l];
-      c[3][l] = grp.counter3[l];
-      k0[l] = grp.key0[l];
-      k1[l] = grp.key1[l];
-    }
-    philox4x32_10<kW>(c, k0, k1);
+    LaneWords w[4] = {(d.step + static_cast<uint64_t>(ahead)) & low, LaneWords{} + static_cast<uint64_t>(i / 2),
+                      d.counter2, d.counter3};
+    LaneWords k0 = d.key0, k1 = d.key1;
+    detail::philoxRounds(w, k0, k1);
     PathLanes second;
-    laneBoxMuller(c, out[i], second);
+    boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), out[i].v, second.v);
     if (i + 1 < n) out[i + 1] = second;
   }
 }
@@ -162,6 +175,8 @@ SLOPPY_CPU_KERNEL void advanceGroups(const LangevinJob& job, int64_t until, Path
     }
     if (!any) break;
     const int64_t run = quietSteps<G>(job, until, grp, moving);
+    LaneDraw draw[G];
+    for (int k = 0; k < G; ++k) draw[k] = drawOf(grp[k]);
     int64_t taken = 0;
     bool arrived = false;
     while (taken < run && !arrived) {
@@ -177,7 +192,7 @@ SLOPPY_CPU_KERNEL void advanceGroups(const LangevinJob& job, int64_t until, Path
         }
       }
       for (int k = 0; k < G; ++k)
-        if (busy[k]) laneNormals(grp[k], taken, xi + k * dim, dim);
+        if (busy[k]) laneNormals(draw[k], taken, xi + k * dim, dim);
       for (int k = 0; k < G; ++k) {
         if (!busy[k]) continue;
         for (int i = 0; i < dim; ++i) {
