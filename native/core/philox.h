@@ -53,18 +53,30 @@ inline __attribute__((always_inline)) void storeWords(const LaneWords& w, uint32
   const PhiloxHalves h = __builtin_convertvector(w, PhiloxHalves);  // keeps the low halves
   memcpy(to, &h, sizeof h);
 }
-// Ten rounds on eight lanes' blocks held as words (LaneWords); the keys end as ten rounds leave them.
-inline __attribute__((always_inline)) void philoxRounds(LaneWords (&w)[4], LaneWords& key0, LaneWords& key1) {
+// The round keys of eight lanes' blocks: round r xors key + r·W (mod 2³²). A caller that draws many blocks under
+// one key computes them once.
+struct PhiloxLaneKeys {
+  LaneWords k0[10], k1[10];
+};
+inline __attribute__((always_inline)) void philoxKeys(LaneWords key0, LaneWords key1, PhiloxLaneKeys& keys) {
   const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
   for (int round = 0; round < 10; ++round) {
-    const LaneWords p0 = w[0] * detail::kPhiloxM0;
-    const LaneWords p1 = w[2] * detail::kPhiloxM1;
-    w[0] = (p1 >> 32) ^ w[1] ^ key0;
+    keys.k0[round] = key0;
+    keys.k1[round] = key1;
+    key0 = (key0 + kPhiloxW0) & low;
+    key1 = (key1 + kPhiloxW1) & low;
+  }
+}
+// Ten rounds on eight lanes' blocks held as words (LaneWords).
+inline __attribute__((always_inline)) void philoxRounds(LaneWords (&w)[4], const PhiloxLaneKeys& keys) {
+  const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
+  for (int round = 0; round < 10; ++round) {
+    const LaneWords p0 = w[0] * kPhiloxM0;
+    const LaneWords p1 = w[2] * kPhiloxM1;
+    w[0] = (p1 >> 32) ^ w[1] ^ keys.k0[round];
     w[1] = p1 & low;
-    w[2] = (p0 >> 32) ^ w[3] ^ key1;
+    w[2] = (p0 >> 32) ^ w[3] ^ keys.k1[round];
     w[3] = p0 & low;
-    key0 = (key0 + detail::kPhiloxW0) & low;
-    key1 = (key1 + detail::kPhiloxW1) & low;
   }
 }
 }  // namespace detail
@@ -83,10 +95,12 @@ SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&
       for (int j = 0; j < 4; ++j) detail::loadWords(c[j] + g, w[j]);
       detail::loadWords(k0 + g, key0);
       detail::loadWords(k1 + g, key1);
-      detail::philoxRounds(w, key0, key1);
+      detail::PhiloxLaneKeys keys;
+      detail::philoxKeys(key0, key1, keys);
+      detail::philoxRounds(w, keys);
       for (int j = 0; j < 4; ++j) detail::storeWords(w[j], c[j] + g);
-      detail::storeWords(key0, k0 + g);
-      detail::storeWords(key1, k1 + g);
+      detail::storeWords(keys.k0[9] + detail::kPhiloxW0, k0 + g);  // storing keeps the low 32 bits
+      detail::storeWords(keys.k1[9] + detail::kPhiloxW1, k1 + g);
     }
     return;
   }

@@ -53,9 +53,10 @@ struct Group {
   }
 };
 
-// A group's Philox key and fixed counter words as vectors, loaded once for a run of steps.
+// A group's Philox round keys and fixed counter words as vectors, made once for a run of steps.
 struct LaneDraw {
-  LaneWords step, counter2, counter3, key0, key1;
+  LaneWords step, counter2, counter3;
+  detail::PhiloxLaneKeys keys;
 };
 
 LaneDraw drawOf(const Group& grp) {
@@ -65,8 +66,10 @@ LaneDraw drawOf(const Group& grp) {
   d.step = (LaneWords)step;
   detail::loadWords(grp.counter2, d.counter2);
   detail::loadWords(grp.counter3, d.counter3);
-  detail::loadWords(grp.key0, d.key0);
-  detail::loadWords(grp.key1, d.key1);
+  LaneWords key0, key1;
+  detail::loadWords(grp.key0, key0);
+  detail::loadWords(grp.key1, key1);
+  detail::philoxKeys(key0, key1, d.keys);
   return d;
 }
 
@@ -76,8 +79,7 @@ SLOPPY_LANE_INLINE void laneNormals(const LaneDraw& d, int64_t ahead, PathLanes*
   for (int i = 0; i < n; i += 2) {
     LaneWords w[4] = {(d.step + static_cast<uint64_t>(ahead)) & low, LaneWords{} + static_cast<uint64_t>(i / 2),
                       d.counter2, d.counter3};
-    LaneWords k0 = d.key0, k1 = d.key1;
-    detail::philoxRounds(w, k0, k1);
+    detail::philoxRounds(w, d.keys);
     PathLanes second;
     boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), out[i].v, second.v);
     if (i + 1 < n) out[i + 1] = second;
