@@ -158,11 +158,13 @@ int hardwareThreads() {
   return h == 0 ? 1 : static_cast<int>(h);
 }
 
+int threadCount(int threads) { return threads > 0 ? threads : hardwareThreads(); }
+
 void parallelFor(int64_t n, int64_t grain, int threads, const std::function<void(int64_t, int64_t)>& body) {
   if (n <= 0) return;
   grain = std::max<int64_t>(1, grain);
   const int64_t blocks = (n + grain - 1) / grain;
-  const int wanted = threads > 0 ? threads : hardwareThreads();
+  const int wanted = threadCount(threads);
   const int helpers = static_cast<int>(std::min<int64_t>(std::min(wanted - 1, pool().size()), blocks - 1));
   if (helpers <= 0) {
     for (int64_t b = 0; b < blocks; ++b) body(b * grain, std::min(n, (b + 1) * grain));

@@ -13,5 +13,7 @@ namespace sloppy {
 void parallelFor(int64_t n, int64_t grain, int threads, const std::function<void(int64_t, int64_t)>& body);
 
 int hardwareThreads();
+// How many threads a job that asks for `threads` runs on: all hardware threads for 0 (or less).
+int threadCount(int threads);
 
 }  // namespace sloppy

@@ -65,7 +65,7 @@ std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob
   std::vector<double> g = zeroedVector(static_cast<size_t>(rows * rows));
   const int64_t tiles = (rows + kTile - 1) / kTile;
   const int64_t pairs = tiles * (tiles + 1) / 2;
-  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
+  const int threads = threadCount(job.threads);
   // Every row panel is packed once per chunk and shared by all the tiles that read it.
   std::vector<double> packed = zeroedVector(static_cast<size_t>(tiles * kTile * kChunk));
   for (int64_t k0 = 0; k0 < cols; k0 += kChunk) {

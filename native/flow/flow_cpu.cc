@@ -21,7 +21,7 @@ using HessScalar = Dual<kHessBlock, Dual<kHessBlock>>;
 // Calls body(i, scratch) for every sample on the pool, with per-block scratch of T.
 template <class T, class Body>
 void forSamples(int64_t n, int64_t scratchSize, int threads, const Body& body) {
-  parallelFor(n, std::max<int64_t>(1, n / (8 * std::max(1, threads > 0 ? threads : hardwareThreads()))), threads,
+  parallelFor(n, std::max<int64_t>(1, n / (8 * threadCount(threads))), threads,
               [&](int64_t begin, int64_t end) {
                 std::vector<T> scratch(static_cast<size_t>(std::max<int64_t>(scratchSize, 1)));
                 for (int64_t i = begin; i < end; ++i) body(i, scratch.data());
@@ -165,7 +165,7 @@ void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const 
 // forward pass to the reverse one; finer blocks let the groups change threads between passes, which cost more
 // in cache traffic than they gained in balance.
 int64_t evenGrain(int64_t n, int threads) {
-  const int t = threads > 0 ? threads : hardwareThreads();
+  const int t = threadCount(threads);
   return (n + t - 1) / t;
 }
 

@@ -249,7 +249,7 @@ LangevinResult langevinCpu(const LangevinJob& job) {
   r.recorded = recordedSamples(job.steps, job.stride);
   r.trajectory.assign(job.paths * r.recorded * dim, std::numeric_limits<double>::quiet_NaN());
 
-  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
+  const int threads = threadCount(job.threads);
   const int64_t widths = (job.paths + kW - 1) / kW;
   std::vector<PathLanes> state(widths * dim, PathLanes(0.0));
   std::vector<Group> group(widths);

@@ -9,7 +9,7 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
   // Chunks of ≤ 4096 paths and ≈ 32 MiB keep progress and cancellation responsive at any N.
   const Rnn2Batch layout(job, 1 << 12, int64_t(1) << 25);
   layout.allocate(job, res);
-  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
+  const int threads = threadCount(job.threads);
   std::vector<double> pathStats(layout.chunkPaths(job) * Rnn2::kStats);
   std::vector<double> pathGrad(layout.chunkPaths(job) * layout.gradWidth);
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {

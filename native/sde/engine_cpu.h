@@ -77,7 +77,7 @@ void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t fi
   constexpr int W = IsVectorized<Model>::value ? kLanes : 1;
   const int64_t paths = sets * layout.trials;
   const int64_t groups = (paths + W - 1) / W;
-  const int threads = job.threads > 0 ? job.threads : hardwareThreads();
+  const int threads = threadCount(job.threads);
   const int64_t grain = std::max<int64_t>(1, groups / (8 * threads));
   parallelFor(groups, grain, threads, [&](int64_t begin, int64_t end) {
     throwIfCancelled(job.cancelled);
