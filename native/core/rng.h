@@ -25,6 +25,13 @@ template <class V> SLOPPY_LANE_INLINE void boxMullerOf(const V& u1, const V& u2,
 }
 SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) { boxMullerOf(u1, u2, n1, n2); }
 
+#if SLOPPY_LANE_VECTORS
+// Two normals in each of eight lanes from the lanes' Philox blocks held as words (w[j]: word j of every lane).
+SLOPPY_LANE_INLINE void laneBoxMullerOf(const LaneWords (&w)[4], Lanes<8>& n1, Lanes<8>& n2) {
+  boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), n1.v, n2.v);
+}
+#endif
+
 // Two normals in each of W lanes from the lanes' Philox blocks (c[j][l]: word j of lane l), each exactly what
 // boxMuller(uniform_open0(c0, c1), uniform_open0(c2, c3)) gives that lane alone.
 template <int W>
@@ -33,7 +40,7 @@ SLOPPY_LANE_INLINE void laneBoxMuller(const uint32_t (&c)[4][W], Lanes<W>& n1, L
   if constexpr (W == 8) {
     LaneWords w[4];
     for (int j = 0; j < 4; ++j) detail::loadWords(c[j], w[j]);
-    boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), n1.v, n2.v);
+    laneBoxMullerOf(w, n1, n2);
     return;
   }
 #endif

@@ -81,13 +81,13 @@ SLOPPY_LANE_INLINE void laneNormals(const LaneDraw& d, int64_t ahead, PathLanes*
                       d.counter2, d.counter3};
     detail::philoxRounds(w, d.keys);
     PathLanes second;
-    boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), out[i].v, second.v);
+    laneBoxMullerOf(w, out[i], second);
     if (i + 1 < n) out[i + 1] = second;
   }
 }
 
-// After lane l's path has taken grp.step[l] steps: its trajectory sample, and whether it has now finished.
-bool visit(const LangevinJob& job, const PathLanes* x, int l, Group& grp, LangevinResult& r) {
+// After lane l's path has taken grp.step[l] steps: its trajectory sample, and its end if it has now finished.
+void visit(const LangevinJob& job, const PathLanes* x, int l, Group& grp, LangevinResult& r) {
   const int dim = job.energy.dim;
   const int64_t p = grp.path[l];
   const int64_t step = grp.step[l];
@@ -111,7 +111,6 @@ bool visit(const LangevinJob& job, const PathLanes* x, int l, Group& grp, Langev
     for (int i = 0; i < dim; ++i) r.final[p * dim + i] = x[i].v[l];
     grp.live[l] = false;
   }
-  return finished;
 }
 
 SLOPPY_CPU_KERNEL

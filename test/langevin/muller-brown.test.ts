@@ -78,6 +78,23 @@ test('the same seed gives the same passage times on any thread count, and a user
   expect(Array.from(predicate.passageStep)).toEqual(Array.from(ball.passageStep));
 });
 
+// 40 paths on one thread fill five groups of eight lanes: four go through the engine's side-by-side loop and one
+// alone. Paths stop at their own steps; at T = 1.5 about half are still running when the first slab ends (the
+// engine sizes a slab at 10⁸ / (160 · running paths) steps), and the engine repacks them into fewer groups for
+// the rest. Lane placement must change nothing: the TypeScript loop runs each path alone.
+test('paths that stop at different steps, stepped side by side and repacked, follow the TypeScript loop', async () => {
+  const opts = { start: FROM, paths: 40, temperature: 1.5, dt: 1e-4, steps: 40000, seed: 8, threads: 1,
+    trajectories: { stride: 500 }, passage: { center: TO, radius: 0.15 } };
+  const native = await langevin(mullerBrownEnergy(), opts);
+  const ts = await langevin(mullerBrownEnergy(), { ...opts, engine: 'typescript' });
+  expect([native.engine, ts.engine]).toEqual(['native', 'typescript']);
+  expect(native.passed).toBeGreaterThan(10);
+  expect(native.passed).toBeLessThan(40);
+  expect(Array.from(ts.passageStep)).toEqual(Array.from(native.passageStep));
+  expect(Array.from(ts.final)).toEqual(Array.from(native.final));
+  expect(Array.from(ts.trajectories!)).toEqual(Array.from(native.trajectories!));
+});
+
 test('a basin target is the ball around the minimum located by descent from the given point', async () => {
   const exact = await locateStationary(mullerBrownEnergy(), TO);
   const opts = { start: FROM, paths: 16, temperature: 3, dt: 1e-4, steps: 20000, seed: 2 };
