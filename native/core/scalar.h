@@ -1,6 +1,6 @@
 // Uniform access to the scalar types a model runs on (double, Lanes<W>, Dual<P, B>): the value type B
 // without tangents, how many tangents there are, how to make the i-th independent variable, and how to
-// read a tangent back.
+// read a tangent back, and a reference to the value for code that works on values apart from tangents.
 #pragma once
 #include "math.h"
 
@@ -11,6 +11,7 @@ template <class T> struct Scalar {
   static constexpr int kTangents = 0;
   SLOPPY_LANE_INLINE static T variable(const Base& v, int) { return v; }
   SLOPPY_LANE_INLINE static Base tangent(const T&, int) { return Base(0.0); }
+  SLOPPY_LANE_INLINE static Base& valueRef(T& x) { return x; }
 };
 
 template <int P, class B> struct Scalar<Dual<P, B>> {
@@ -22,6 +23,7 @@ template <int P, class B> struct Scalar<Dual<P, B>> {
     return r;
   }
   SLOPPY_LANE_INLINE static B tangent(const Dual<P, B>& x, int i) { return x.d[i]; }
+  SLOPPY_LANE_INLINE static B& valueRef(Dual<P, B>& x) { return x.v; }
 };
 
 // A per-path scratch array. On the GPU consecutive paths are interleaved (stride = paths in flight) so

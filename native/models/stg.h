@@ -30,13 +30,17 @@ struct Stg {
   static constexpr double kV1 = 0.0, kV2 = 20e-3, kV3 = 0.0, kV4 = 15e-3, kV5 = 78.3e-3, kV6 = 10.5e-3;
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
-  static constexpr int kBinBlock = 4;   // DFT bins computed per pass over the trace
-  // Samples per tabulated stretch of phasors: long on the CPU, where eight lanes share the table; short on the
-  // GPU, where each thread keeps its own and a long table would spill to local memory.
+  static constexpr int kBinBlock = 2;  // DFT bins per pass over the trace: 5 neurons × 2 bins × (re, im) registers
+  // Phasors are tabulated kTabBins bins × kSegment samples at a time: on the CPU a table that eight lanes share
+  // and that stays in L1 beside the stretch of trace it serves, its bins rotated side by side (one bin alone is a
+  // serial chain of rotations); on the GPU, where each thread keeps its own, one small block that stays in
+  // registers.
 #ifdef __CUDA_ARCH__
+  static constexpr int kTabBins = kBinBlock;
   static constexpr int kSegment = 4;
 #else
-  static constexpr int kSegment = 64;
+  static constexpr int kTabBins = 16;
+  static constexpr int kSegment = 32;
 #endif
 
   static ModelInfo describe() {
@@ -77,8 +81,11 @@ struct Stg {
     return "";
   }
   SLOPPY_HD static int steps(const double* opt) { return intOption(opt[kSteps]); }
-  // Rectified voltages of every neuron from sample `drop` on; finish() filters them in place.
-  SLOPPY_HD static int traceSize(const double* opt) { return kNeurons * samplesKept(opt); }
+  // Rectified voltages of every neuron from sample `drop` on, which finish() filters in place, then the
+  // filtered trace folded about its centre, then each neuron's DFT bins.
+  SLOPPY_HD static int traceSize(const double* opt) {
+    return kNeurons * (samplesKept(opt) + 2 * foldedPairs(opt) + 2 * paddedBins(opt));
+  }
 
   template <class T, class Rng>
   SLOPPY_HD static void init(const double* opt, const T*, T* x, const Rng&) {
@@ -152,111 +159,205 @@ struct Stg {
     for (int k = 0; k < kNeurons; ++k) trace[sample * kNeurons + k] = m::relu(x[k]);
   }
 
-  // EPI's estimator for every neuron. Each neuron's trace column is filtered and centred in place (a moving
-  // average only reads samples at or after its own slot); the softmax runs online with a max shift, so no
-  // per-bin array is needed and exp never overflows (β|V| reaches hundreds).
+  // EPI's estimator for every neuron, on values: each neuron's trace column is filtered and centred in place
+  // (a moving average only reads samples at or after its own slot), then its DFT bins and their soft-argmax.
+  // Only |X_b| matters, so the DFT is taken about the trace's centre c, where samples c ± t pair up:
+  // X_b·e^{iω_b c} = Σ_t (y_{c+t} + y_{c−t}) cos ω_b t − i·Σ_t (y_{c+t} − y_{c−t}) sin ω_b t, one multiply-add
+  // per sample and bin instead of two.
+  // The gradient comes back in reverse: a frequency depends on its raw trace r only through these linear maps
+  // and the bins, so the soft-argmax's adjoint per bin, sent back through the transposed DFT, the fold, the
+  // centring and the moving average, is each raw sample's adjoint r̄_m, and the frequency's tangents are
+  // Σ_m r̄_m·ṙ_m. That is two transforms whatever the number of tangents, where carrying P tangents through the
+  // filter and every bin costs P + 1 (and P² + P + 1 for the channel Hessian's nested duals).
   template <class T>
   SLOPPY_HD static void finish(const double* opt, const T*, const T*, Trace<T> trace, T* stats) {
-    using B = typename Scalar<T>::Base;
+    using V = typename Scalar<T>::Base;
+    constexpr int P = Scalar<T>::kTangents;
     const int window = intOption(opt[kWindow]);
-    const int len = samplesKept(opt) - window + 1;
+    const int kept = samplesKept(opt);
+    const int len = kept - window + 1;
     if (len < 1) {
       for (int s = 0; s < kStats; ++s) stats[s] = T(NAN);
       return;
     }
+    auto sample = [&](int j, int k) -> V& { return Scalar<T>::valueRef(trace[j * kNeurons + k]); };
     for (int k = 0; k < kNeurons; ++k) {
-      T total(0.0);
+      V total(0.0);
       for (int j = 0; j < len; ++j) {
-        T sum(0.0);
-        for (int i = 0; i < window; ++i) sum += trace[(j + i) * kNeurons + k];
-        const T average = sum / static_cast<double>(window);
-        trace[j * kNeurons + k] = average;
+        V sum(0.0);
+        for (int i = 0; i < window; ++i) sum += sample(j + i, k);
+        const V average = sum / static_cast<double>(window);
+        sample(j, k) = average;
         total += average;
       }
-      const T mean = total / static_cast<double>(len);
-      for (int j = 0; j < len; ++j) trace[j * kNeurons + k] -= mean;
+      const V mean = total / static_cast<double>(len);
+      for (int j = 0; j < len; ++j) sample(j, k) -= mean;
     }
 
-    const double beta = opt[kBeta];
-    const double df = opt[kDf];
-    const int bins = intOption(opt[kFMax] / df) + 1;
-    B peak[kNeurons];  // largest β|V| so far: a shift that cancels in the ratio, so it carries no tangent
-    T weight[kNeurons], moment[kNeurons];
-    // kBinBlock bins at a time. Their phasors e^{-i·2π f n dt} are path-independent, so they are tabulated by
-    // complex rotation kSegment samples at a time (drift ~n·ε ≈ 6e-14 at n = 262) and shared by the five
-    // neurons, each of which then runs over the segment with its kBinBlock accumulators in registers.
-    // (Goertzel's real recurrence would be cheaper, but its n²ε error growth near f = 0 shows in the low bins
-    // at the 1e-6 level.)
-    for (int b0 = 0; b0 < bins; b0 += kBinBlock) {
-      const int block = bins - b0 < kBinBlock ? bins - b0 : kBinBlock;
-      double rotRe[kBinBlock], rotIm[kBinBlock], phRe[kBinBlock], phIm[kBinBlock];
-      for (int q = 0; q < kBinBlock; ++q) {
-        const double angle = 2.0 * M_PI * ((b0 + q) * df) * opt[kDt];
-        rotRe[q] = ::cos(angle);
-        rotIm[q] = -::sin(angle);
-        phRe[q] = 1.0;
-        phIm[q] = 0.0;
+    // Pair p joins samples hi = len/2 + p and lo = (len − 1)/2 − p, at distance t_p = p (odd len, where pair 0 is
+    // the centre alone) or p + ½ (even len) from the centre: (sum, difference) in two value slots each.
+    const int pairs = foldedPairs(opt);
+    const int hi0 = len / 2, lo0 = (len - 1) / 2;
+    const bool odd = len % 2 == 1;
+    const int64_t foldedAt = static_cast<int64_t>(kNeurons) * kept;
+    auto folded = [&](int p, int k, int part) -> V& {
+      return Scalar<T>::valueRef(trace[foldedAt + 2 * (static_cast<int64_t>(p) * kNeurons + k) + part]);
+    };
+    for (int p = 0; p < pairs; ++p) {
+      for (int k = 0; k < kNeurons; ++k) {
+        const V up = sample(hi0 + p, k), down = sample(lo0 - p, k);
+        const bool centre = odd && p == 0;
+        folded(p, k, 0) = centre ? up : up + down;
+        folded(p, k, 1) = centre ? V(0.0) : up - down;
       }
-      T re[kNeurons][kBinBlock], im[kNeurons][kBinBlock];
-      for (int k = 0; k < kNeurons; ++k)
-        for (int q = 0; q < kBinBlock; ++q) re[k][q] = im[k][q] = T(0.0);
-      for (int j0 = 0; j0 < len; j0 += kSegment) {
-        const int count = len - j0 < kSegment ? len - j0 : kSegment;
-        double tabRe[kSegment][kBinBlock], tabIm[kSegment][kBinBlock];
-        for (int j = 0; j < count; ++j) {
-          for (int q = 0; q < kBinBlock; ++q) {
-            tabRe[j][q] = phRe[q];
-            tabIm[j][q] = phIm[q];
-            const double nextRe = phRe[q] * rotRe[q] - phIm[q] * rotIm[q];
-            phIm[q] = phRe[q] * rotIm[q] + phIm[q] * rotRe[q];
-            phRe[q] = nextRe;
-          }
-        }
+    }
+    const double offset = odd ? 0.0 : 0.5;
+
+    // Neuron k's bins as values (cosine and sine sums) after the fold, padded to whole blocks.
+    const int bins = binCount(opt);
+    const int padded = paddedBins(opt);
+    const int64_t spectrum = foldedAt + 2 * static_cast<int64_t>(kNeurons) * pairs;
+    auto bin = [&](int k, int b, int part) -> V& {
+      return Scalar<T>::valueRef(trace[spectrum + 2 * (static_cast<int64_t>(k) * padded + b) + part]);
+    };
+    for (int k = 0; k < kNeurons; ++k) {
+      for (int b = 0; b < padded; ++b) bin(k, b, 0) = bin(k, b, 1) = V(0.0);
+    }
+    // The five neurons side by side, so that each phasor loaded serves all of them.
+    sweepPhasors(opt, padded, pairs, offset, [&](int b0, int p0, int count, const double* tabCos, const double* tabSin) {
+      V accCos[kNeurons][kBinBlock], accSin[kNeurons][kBinBlock];
+      for (int k = 0; k < kNeurons; ++k) {
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) accCos[k][q] = accSin[k][q] = V(0.0);
+      }
+      for (int p = 0; p < count; ++p) {
+        V sum[kNeurons], difference[kNeurons];
+        SLOPPY_UNROLL
         for (int k = 0; k < kNeurons; ++k) {
-          T accRe[kBinBlock], accIm[kBinBlock];
+          sum[k] = folded(p0 + p, k, 0);
+          difference[k] = folded(p0 + p, k, 1);
+        }
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) {
+          const double c = tabCos[p * kTabBins + q], sn = tabSin[p * kTabBins + q];
           SLOPPY_UNROLL
-          for (int q = 0; q < kBinBlock; ++q) {
-            accRe[q] = re[k][q];
-            accIm[q] = im[k][q];
-          }
-          for (int j = 0; j < count; ++j) {
-            const T centred = trace[(j0 + j) * kNeurons + k];
-            SLOPPY_UNROLL
-            for (int q = 0; q < kBinBlock; ++q) {
-              accRe[q] += centred * tabRe[j][q];
-              accIm[q] += centred * tabIm[j][q];
-            }
-          }
-          SLOPPY_UNROLL
-          for (int q = 0; q < kBinBlock; ++q) {
-            re[k][q] = accRe[q];
-            im[k][q] = accIm[q];
+          for (int k = 0; k < kNeurons; ++k) {
+            accCos[k][q] += sum[k] * c;
+            accSin[k][q] += difference[k] * sn;
           }
         }
       }
       for (int k = 0; k < kNeurons; ++k) {
-        for (int q = 0; q < block; ++q) {
-          const int b = b0 + q;
-          const T score = beta * magnitude(re[k][q] * re[k][q] + im[k][q] * im[k][q]);
-          const B value = m::value(score);
-          if (b == 0) {
-            peak[k] = value;
-            weight[k] = moment[k] = T(0.0);
-          } else {
-            const B next = m::max(peak[k], value);
-            const B shrink = m::exp(peak[k] - next);  // 1 unless this bin is the new maximum
-            weight[k] = weight[k] * shrink;
-            moment[k] = moment[k] * shrink;
-            peak[k] = next;
-          }
-          const T e = m::exp(score - peak[k]);
-          weight[k] += e;
-          moment[k] += e * (b * df);
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) {
+          bin(k, b0 + q, 0) += accCos[k][q];
+          bin(k, b0 + q, 1) += accSin[k][q];
+        }
+      }
+    });
+
+    // Soft-argmax of β|X_b| over the grid, shifted by its largest score (β|V| reaches hundreds, so exp would
+    // overflow unshifted); the shift cancels in the ratio, so it carries no tangent.
+    const double beta = opt[kBeta];
+    const double df = opt[kDf];
+    auto power = [&](int k, int b) { return bin(k, b, 0) * bin(k, b, 0) + bin(k, b, 1) * bin(k, b, 1); };
+    V frequency[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) {
+      auto peak = m::value(beta * magnitude(power(k, 0)));
+      for (int b = 1; b < bins; ++b) peak = m::max(peak, m::value(beta * magnitude(power(k, b))));
+      V weight(0.0), moment(0.0);
+      for (int b = 0; b < bins; ++b) {
+        const V e = m::exp(beta * magnitude(power(k, b)) - peak);
+        weight += e;
+        moment += e * (b * df);
+      }
+      frequency[k] = moment / weight;
+      if constexpr (P > 0) {
+        // The bin's adjoint: ∂f/∂s_b = p_b·(f_b − f) with p_b = e_b/Σe, times ∂s_b/∂(C_b, S_b) = β·(C_b, S_b)/|X_b|
+        // for its cosine and sine sums (zero at |X_b| = 0, as magnitude() has it); the padding's is zero.
+        for (int b = 0; b < padded; ++b) {
+          const V r2 = power(k, b);
+          const auto live = r2 > 0.0;
+          const V mag = magnitude(r2);
+          const V e = m::exp(beta * mag - peak);
+          const V scale = m::select(live, e / weight * (b * df - frequency[k]) * (beta / m::select(live, mag, V(1.0))), V(0.0));
+          const V keep = b < bins ? scale : V(0.0);
+          bin(k, b, 0) = bin(k, b, 0) * keep;
+          bin(k, b, 1) = bin(k, b, 1) * keep;
         }
       }
     }
     const int neuronOfStat[kStats] = {kHub, kF1, kF2, kS1, kS2};
-    for (int s = 0; s < kStats; ++s) stats[s] = moment[neuronOfStat[s]] / weight[neuronOfStat[s]];
+    if constexpr (P == 0) {
+      for (int s = 0; s < kStats; ++s) stats[s] = frequency[neuronOfStat[s]];
+    } else {
+      // The pairs' adjoints, Σ_b ∂f/∂C_b·cos ω_b t_p and Σ_b ∂f/∂S_b·sin ω_b t_p over the forward sweep's phasors,
+      // then the samples' (those past the filtered trace are zero, for the moving average's adjoint below).
+      for (int p = 0; p < pairs; ++p) {
+        for (int k = 0; k < kNeurons; ++k) folded(p, k, 0) = folded(p, k, 1) = V(0.0);
+      }
+      sweepPhasors(opt, padded, pairs, offset, [&](int b0, int p0, int count, const double* tabCos, const double* tabSin) {
+        V barCos[kNeurons][kBinBlock], barSin[kNeurons][kBinBlock];
+        for (int k = 0; k < kNeurons; ++k) {
+          SLOPPY_UNROLL
+          for (int q = 0; q < kBinBlock; ++q) {
+            barCos[k][q] = bin(k, b0 + q, 0);
+            barSin[k][q] = bin(k, b0 + q, 1);
+          }
+        }
+        for (int p = 0; p < count; ++p) {
+          SLOPPY_UNROLL
+          for (int k = 0; k < kNeurons; ++k) {
+            V sum = folded(p0 + p, k, 0), difference = folded(p0 + p, k, 1);
+            SLOPPY_UNROLL
+            for (int q = 0; q < kBinBlock; ++q) {
+              sum += barCos[k][q] * tabCos[p * kTabBins + q];
+              difference += barSin[k][q] * tabSin[p * kTabBins + q];
+            }
+            folded(p0 + p, k, 0) = sum;
+            folded(p0 + p, k, 1) = difference;
+          }
+        }
+      });
+      for (int j = len; j < kept; ++j) {
+        for (int k = 0; k < kNeurons; ++k) sample(j, k) = V(0.0);
+      }
+      for (int p = 0; p < pairs; ++p) {
+        for (int k = 0; k < kNeurons; ++k) {
+          const V sum = folded(p, k, 0), difference = folded(p, k, 1);
+          if (odd && p == 0) {
+            sample(hi0, k) = sum;
+          } else {
+            sample(hi0 + p, k) = sum + difference;
+            sample(lo0 - p, k) = sum - difference;
+          }
+        }
+      }
+      for (int s = 0; s < kStats; ++s) {
+        const int k = neuronOfStat[s];
+        // Through the centring, ā = ȳ − mean(ȳ), and the moving average, r̄_m = Σ_{j=m−w+1}^{m} ā_j / w: a sliding
+        // sum from the last sample down, each slot overwritten once no later window needs it.
+        V mean(0.0);
+        for (int j = 0; j < len; ++j) mean += sample(j, k);
+        mean = mean / static_cast<double>(len);
+        for (int j = 0; j < len; ++j) sample(j, k) -= mean;
+        V sum(0.0);
+        for (int j = kept - window; j < kept; ++j) sum += sample(j, k);
+        for (int m = kept - 1; m >= 0; --m) {
+          const V leaving = sample(m, k);
+          sample(m, k) = sum / static_cast<double>(window);
+          sum -= leaving;
+          if (m >= window) sum += sample(m - window, k);
+        }
+        T out(frequency[k]);
+        for (int i = 0; i < P; ++i) {
+          V dot(0.0);
+          for (int m = 0; m < kept; ++m) dot += sample(m, k) * Scalar<T>::tangent(trace[m * kNeurons + k], i);
+          out.d[i] = dot;
+        }
+        stats[s] = out;
+      }
+    }
   }
 
   // The published maximal conductances of neuron k (Gutierrez et al. 2013, as in EPI).
@@ -276,6 +377,53 @@ struct Stg {
   SLOPPY_HD static int samplesKept(const double* opt) {
     const int kept = steps(opt) + 1 - intOption(opt[kDrop]);
     return kept > 0 ? kept : 0;
+  }
+
+  SLOPPY_HD static int binCount(const double* opt) { return intOption(opt[kFMax] / opt[kDf]) + 1; }
+  SLOPPY_HD static int paddedBins(const double* opt) {
+    return (binCount(opt) + kBinBlock - 1) / kBinBlock * kBinBlock;
+  }
+
+  SLOPPY_HD static int foldedPairs(const double* opt) {
+    const int len = samplesKept(opt) - intOption(opt[kWindow]) + 1;
+    return len > 0 ? (len + 1) / 2 : 0;
+  }
+
+  // Calls visit(b0, p0, count, cos, sin) for every block of kBinBlock bins from b0 < bins (a multiple of
+  // kBinBlock) and every stretch of pairs p0 … p0 + count − 1, with the block's cos ω_b t_p and sin ω_b t_p,
+  // t_p = p + offset, in cos[(p − p0)·kTabBins + q] and sin[…]. They are path-independent, so they are
+  // tabulated once for all paths in the lanes and all five neurons, by complex rotation from t_0 (drift ~p·ε).
+  // (Goertzel's real recurrence would be cheaper, but its n²ε error growth near f = 0 shows in the low bins at
+  // the 1e-6 level.)
+  template <class Visit>
+  SLOPPY_HD static void sweepPhasors(const double* opt, int bins, int pairs, double offset, Visit visit) {
+    const double df = opt[kDf];
+    for (int t0 = 0; t0 < bins; t0 += kTabBins) {
+      double rotCos[kTabBins], rotSin[kTabBins], phCos[kTabBins], phSin[kTabBins];
+      for (int q = 0; q < kTabBins; ++q) {
+        const double omega = 2.0 * M_PI * ((t0 + q) * df) * opt[kDt];
+        rotCos[q] = ::cos(omega);
+        rotSin[q] = ::sin(omega);
+        phCos[q] = ::cos(omega * offset);
+        phSin[q] = ::sin(omega * offset);
+      }
+      for (int p0 = 0; p0 < pairs; p0 += kSegment) {
+        const int count = pairs - p0 < kSegment ? pairs - p0 : kSegment;
+        double tabCos[kSegment * kTabBins], tabSin[kSegment * kTabBins];
+        for (int p = 0; p < count; ++p) {
+          for (int q = 0; q < kTabBins; ++q) {
+            tabCos[p * kTabBins + q] = phCos[q];
+            tabSin[p * kTabBins + q] = phSin[q];
+            const double nextCos = phCos[q] * rotCos[q] - phSin[q] * rotSin[q];
+            phSin[q] = phCos[q] * rotSin[q] + phSin[q] * rotCos[q];
+            phCos[q] = nextCos;
+          }
+        }
+        for (int b0 = t0; b0 < t0 + kTabBins && b0 < bins; b0 += kBinBlock) {
+          visit(b0, p0, count, tabCos + (b0 - t0), tabSin + (b0 - t0));
+        }
+      }
+    }
   }
 
   // √r2 with a zero (not NaN) tangent at 0: the f = 0 bin of a mean-free signal sits there.
