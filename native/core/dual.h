@@ -93,9 +93,14 @@ template <int P, class B, class S, IfPassive<S, B> = 0>
 SLOPPY_LANE_INLINE Dual<P, B> operator/(const Dual<P, B>& a, S b) {
   return a * (1.0 / b);
 }
+// A passive numerator: one multiply per tangent, d(a/b) = −(a/b)/b · db, where the quotient rule spends three.
 template <int P, class B, class S, IfPassive<S, B> = 0>
 SLOPPY_LANE_INLINE Dual<P, B> operator/(S a, const Dual<P, B>& b) {
-  return Dual<P, B>(B(a)) / b;
+  const B inv = 1.0 / b.v;
+  Dual<P, B> r(a * inv);
+  const B slope = -(r.v * inv);
+  for (int i = 0; i < P; ++i) r.d[i] = slope * b.d[i];
+  return r;
 }
 
 // Comparisons look at values only; they give bool for double and a LaneMask for lanes.

@@ -27,6 +27,7 @@ SLOPPY_HD double relu(double x) { return x > 0 ? x : 0.0; }
 SLOPPY_HD double sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + ::exp(-x)) : ::exp(x) / (1.0 + ::exp(x)); }
 SLOPPY_HD double tanh(double x) { return ::tanh(x); }
 SLOPPY_HD double cosh(double x) { return ::cosh(x); }
+SLOPPY_HD double lift(double, double f, double) { return f; }
 SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise it
   return (fm::bits(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
@@ -87,6 +88,7 @@ SLOPPY_LANEWISE(cos, ::cos)
 SLOPPY_LANEWISE(atanh, ::atanh)
 #undef SLOPPY_LANEWISE
 template <int W> SLOPPY_LANE_INLINE Lanes<W> value(const Lanes<W>& x) { return x; }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> lift(const Lanes<W>&, const Lanes<W>& f, const Lanes<W>&) { return f; }
 template <int W> SLOPPY_LANE_INLINE Lanes<W> select(const LaneMask<W>& c, const Lanes<W>& a, const Lanes<W>& b) {
   Lanes<W> r;
   for (int l = 0; l < W; ++l) r.v[l] = c.m[l] ? a.v[l] : b.v[l];
@@ -109,6 +111,11 @@ template <int W> SLOPPY_LANE_INLINE Lanes<W> mulAdd(const Lanes<W>& x, double s,
 }
 
 // --- with tangents ---
+// f(x) from f's value and derivative at x's value: f itself for a plain number or lanes; over duals, f with x's
+// tangents times df. Model code differentiates a formula of one variable by hand with it.
+template <int P, class B> SLOPPY_LANE_INLINE Dual<P, B> lift(const Dual<P, B>& x, const B& f, const B& df) {
+  return chain(x, f, df);
+}
 template <int P, class B> SLOPPY_LANE_INLINE B value(const Dual<P, B>& x) { return x.v; }
 template <int P, class B, class C>
 SLOPPY_LANE_INLINE Dual<P, B> select(const C& c, const Dual<P, B>& a, const Dual<P, B>& b) {
@@ -171,15 +178,16 @@ template <int W> SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, doub
 SLOPPY_HD double fusedMulAdd(double a, double b, double c) { return ::fma(a, b, c); }
 template <int P, class B, class S>
 SLOPPY_LANE_INLINE Dual<P, B> fusedMulAdd(const Dual<P, B>& a, const S& b, const Dual<P, B>& c) { return a * b + c; }
-// 0 where x, value and tangents, is finite and NaN where it is not: a finiteness test as plain arithmetic, which
-// stays one vector operation per value (allZero() reads it). Comparisons on the bits, as isfinite() makes them,
-// are scalarised lane by lane inside the engines.
-SLOPPY_HD double finiteProbe(double x) { return x - x; }
-template <int W> SLOPPY_LANE_INLINE Lanes<W> finiteProbe(const Lanes<W>& x) { return x - x; }
-template <int P, class B> SLOPPY_LANE_INLINE B finiteProbe(const Dual<P, B>& a) {
-  B probe = a.v - a.v;
-  for (int i = 0; i < P; ++i) probe += a.d[i] - a.d[i];
-  return probe;
+// x's value plus its tangents: non-finite where any of them is (a NaN or an infinity survives the addition of
+// finite numbers), so a sum over a whole state, minus itself, tests every number in it with one vector
+// operation per number (allZero() reads the result). Comparisons on the bits, as isfinite() makes them, are
+// scalarised lane by lane inside the engines.
+SLOPPY_HD double componentSum(double x) { return x; }
+template <int W> SLOPPY_LANE_INLINE Lanes<W> componentSum(const Lanes<W>& x) { return x; }
+template <int P, class B> SLOPPY_LANE_INLINE B componentSum(const Dual<P, B>& a) {
+  B sum = a.v;
+  for (int i = 0; i < P; ++i) sum += a.d[i];
+  return sum;
 }
 // Finite when the value and every tangent are.
 template <int P, class B> SLOPPY_LANE_INLINE auto isfinite(const Dual<P, B>& a) {

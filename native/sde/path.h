@@ -50,9 +50,10 @@ SLOPPY_HD void simulatePaths(const double* opt, const double* const* zRows, cons
   record(0);
   for (int n = 0; n < steps; ++n) {
     Model::step(opt, z, x, n, rng);
-    B probe = m::finiteProbe(x[0]);
-    for (int k = 1; k < Model::kState; ++k) probe += m::finiteProbe(x[k]);
-    if (!allZero(probe)) {  // rare: find which lanes and states went bad
+    B total = m::componentSum(x[0]);
+    for (int k = 1; k < Model::kState; ++k) total += m::componentSum(x[k]);
+    // Rare: find which lanes and states went bad (or found none: finite states whose sum overflowed).
+    if (!allZero(total - total)) {
       int faulted = 0;
       for (int k = 0; k < Model::kState; ++k) {
         const auto ok = m::isfinite(x[k]);
