@@ -30,6 +30,7 @@ struct Stg {
   static constexpr double kV1 = 0.0, kV2 = 20e-3, kV3 = 0.0, kV4 = 15e-3, kV5 = 78.3e-3, kV6 = 10.5e-3;
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
+  static constexpr int kResum = 8;     // samples per fresh sum of the moving-average window
   static constexpr int kBinBlock = 2;  // DFT bins per pass over the trace: 5 neurons × 2 bins × (re, im) registers
   // Phasors are tabulated kTabBins bins × kSegment samples at a time: on the CPU a table that eight lanes share
   // and that stays in L1 beside the stretch of trace it serves, its bins rotated side by side (one bin alone is a
@@ -191,11 +192,18 @@ struct Stg {
       return;
     }
     auto sample = [&](int j, int k) -> V& { return Scalar<T>::valueRef(trace[j * kNeurons + k]); };
+    // The window's sum slides (out goes the raw sample it leaves, kept from before its slot was overwritten)
+    // and is summed afresh every kResum samples, so its rounding never builds up over the trace.
     for (int k = 0; k < kNeurons; ++k) {
-      V total(0.0);
+      V total(0.0), sum(0.0), leaving(0.0);
       for (int j = 0; j < len; ++j) {
-        V sum(0.0);
-        for (int i = 0; i < window; ++i) sum += sample(j + i, k);
+        if (j % kResum == 0) {
+          sum = V(0.0);
+          for (int i = 0; i < window; ++i) sum += sample(j + i, k);
+        } else {
+          sum = (sum - leaving) + sample(j + window - 1, k);
+        }
+        leaving = sample(j, k);
         const V average = sum / static_cast<double>(window);
         sample(j, k) = average;
         total += average;
