@@ -36,14 +36,6 @@ SLOPPY_LANE_INLINE void laneBoxMullerOf(const LaneWords (&w)[4], Lanes<8>& n1, L
 // boxMuller(uniform_open0(c0, c1), uniform_open0(c2, c3)) gives that lane alone.
 template <int W>
 SLOPPY_LANE_INLINE void laneBoxMuller(const uint32_t (&c)[4][W], Lanes<W>& n1, Lanes<W>& n2) {
-#if SLOPPY_LANE_VECTORS
-  if constexpr (W == 8) {
-    LaneWords w[4];
-    for (int j = 0; j < 4; ++j) detail::loadWords(c[j], w[j]);
-    laneBoxMullerOf(w, n1, n2);
-    return;
-  }
-#endif
   for (int l = 0; l < W; ++l) {
     double a, b;
     boxMuller(uniform_open0(c[0][l], c[1][l]), uniform_open0(c[2][l], c[3][l]), a, b);
@@ -87,13 +79,61 @@ SLOPPY_HD PathRng makePathRng(uint64_t seed, uint64_t globalSet, int trial) {
                  static_cast<uint32_t>(trial)};
 }
 
-// W paths' streams side by side: lane l draws exactly what paths[l] would draw alone.
+#if SLOPPY_LANE_VECTORS
+// n normals in each of eight lanes from the counters (step, block, counter2, counter3) under the lanes' round
+// keys: the draw of LaneRng<8> and of the Langevin engine, whose lanes sit at different steps.
+SLOPPY_LANE_INLINE void laneNormalsOf(const LaneWords& step, const LaneWords& counter2, const LaneWords& counter3,
+                                      const detail::PhiloxLaneKeys& keys, Lanes<8>* out, int n) {
+  for (int i = 0; i < n; i += 2) {
+    LaneWords w[4] = {step, LaneWords{} + static_cast<uint64_t>(i / 2), counter2, counter3};
+    detail::philoxRounds(w, keys);
+    Lanes<8> second;
+    laneBoxMullerOf(w, out[i], second);
+    if (i + 1 < n) out[i + 1] = second;
+  }
+}
+#endif
+
+// W paths' streams side by side: lane l draws exactly what streams[l] would draw alone. With eight lanes the
+// counter words and round keys that stay fixed along the paths are made once, here.
 template <int W>
 struct LaneRng {
   using Real = Lanes<W>;
   PathRng paths[W];
+#if SLOPPY_LANE_VECTORS
+  LaneWords trialWords, seedHiWords;  // trial·4 (the stream is or-ed in per draw), seed high word
+  detail::PhiloxLaneKeys keys;
+#endif
+
+  explicit LaneRng(const PathRng (&streams)[W]) {
+    for (int l = 0; l < W; ++l) paths[l] = streams[l];
+#if SLOPPY_LANE_VECTORS
+    if constexpr (W == 8) {
+      uint32_t trial[8], seedHi[8], key0[8], key1[8];
+      for (int l = 0; l < 8; ++l) {
+        trial[l] = streams[l].trial << 2;
+        seedHi[l] = streams[l].seedHi;
+        key0[l] = streams[l].seedLo;
+        key1[l] = streams[l].set;
+      }
+      detail::loadWords(trial, trialWords);
+      detail::loadWords(seedHi, seedHiWords);
+      LaneWords k0, k1;
+      detail::loadWords(key0, k0);
+      detail::loadWords(key1, k1);
+      detail::philoxKeys(k0, k1, keys);
+    }
+#endif
+  }
 
   SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
+#if SLOPPY_LANE_VECTORS
+    if constexpr (W == 8) {
+      laneNormalsOf(LaneWords{} + static_cast<uint64_t>(step), trialWords | static_cast<uint64_t>(stream), seedHiWords,
+                    keys, out, n);
+      return;
+    }
+#endif
     for (int i = 0; i < n; i += 2) {
       uint32_t c[4][W], k0[W], k1[W];
       for (int l = 0; l < W; ++l) {

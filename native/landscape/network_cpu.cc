@@ -62,10 +62,11 @@ void fitSteps(const FitJob& job, int firstStep, int steps, NetLanes* state, NetL
   NetLanes* a = z + s.hidden() * kPointTile;
   NetLanes* noise = a + s.hidden() * kPointTile;
   const int points = curvePointCount(job.steps, job.curveStride);
-  LaneRng<kNetLanes> rng;
+  PathRng streams[kNetLanes];
   for (int l = 0; l < kNetLanes; ++l) {
-    rng.paths[l] = makePathRng(job.seed, job.firstFit + std::min(block * kNetLanes + l, job.count - 1), 0);
+    streams[l] = makePathRng(job.seed, job.firstFit + std::min(block * kNetLanes + l, job.count - 1), 0);
   }
+  const LaneRng<kNetLanes> rng(streams);
   for (int t = firstStep; t < firstStep + steps; ++t) {
     for (int p = 0; p < P; ++p) g[p] = NetLanes(0.0);
     NetLanes error;

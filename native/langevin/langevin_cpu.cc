@@ -76,14 +76,7 @@ LaneDraw drawOf(const Group& grp) {
 // n normals of each lane's own path at that path's step + ahead: LaneRng's draw with a step per lane.
 SLOPPY_LANE_INLINE void laneNormals(const LaneDraw& d, int64_t ahead, PathLanes* out, int n) {
   const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
-  for (int i = 0; i < n; i += 2) {
-    LaneWords w[4] = {(d.step + static_cast<uint64_t>(ahead)) & low, LaneWords{} + static_cast<uint64_t>(i / 2),
-                      d.counter2, d.counter3};
-    detail::philoxRounds(w, d.keys);
-    PathLanes second;
-    laneBoxMullerOf(w, out[i], second);
-    if (i + 1 < n) out[i + 1] = second;
-  }
+  laneNormalsOf((d.step + static_cast<uint64_t>(ahead)) & low, d.counter2, d.counter3, d.keys, out, n);
 }
 
 // After lane l's path has taken grp.step[l] steps: its trajectory sample, and its end if it has now finished.

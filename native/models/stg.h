@@ -85,7 +85,7 @@ struct Stg {
   // Rectified voltages of every neuron from sample `drop` on, which finish() filters in place, then the
   // filtered trace folded about its centre, then each neuron's DFT bins.
   SLOPPY_HD static int traceSize(const double* opt) {
-    return kNeurons * (samplesKept(opt) + 2 * foldedPairs(opt) + 2 * paddedBins(opt));
+    return kNeurons * (samplesKept(opt) + 2 * foldedPairs(opt) + 4 * paddedBins(opt));
   }
 
   template <class T, class Rng>
@@ -194,22 +194,28 @@ struct Stg {
     auto sample = [&](int j, int k) -> V& { return Scalar<T>::valueRef(trace[j * kNeurons + k]); };
     // The window's sum slides (out goes the raw sample it leaves, kept from before its slot was overwritten)
     // and is summed afresh every kResum samples, so its rounding never builds up over the trace.
-    for (int k = 0; k < kNeurons; ++k) {
-      V total(0.0), sum(0.0), leaving(0.0);
-      for (int j = 0; j < len; ++j) {
-        if (j % kResum == 0) {
-          sum = V(0.0);
-          for (int i = 0; i < window; ++i) sum += sample(j + i, k);
-        } else {
-          sum = (sum - leaving) + sample(j + window - 1, k);
+    // The neurons side by side in every loop over samples here and below: five independent chains of sums.
+    V total[kNeurons], sum[kNeurons], leaving[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) total[k] = sum[k] = leaving[k] = V(0.0);
+    for (int j = 0; j < len; ++j) {
+      if (j % kResum == 0) {
+        for (int k = 0; k < kNeurons; ++k) sum[k] = V(0.0);
+        for (int i = 0; i < window; ++i) {
+          for (int k = 0; k < kNeurons; ++k) sum[k] += sample(j + i, k);
         }
-        leaving = sample(j, k);
-        const V average = sum / static_cast<double>(window);
-        sample(j, k) = average;
-        total += average;
+      } else {
+        for (int k = 0; k < kNeurons; ++k) sum[k] = (sum[k] - leaving[k]) + sample(j + window - 1, k);
       }
-      const V mean = total / static_cast<double>(len);
-      for (int j = 0; j < len; ++j) sample(j, k) -= mean;
+      for (int k = 0; k < kNeurons; ++k) {
+        leaving[k] = sample(j, k);
+        const V average = sum[k] / static_cast<double>(window);
+        sample(j, k) = average;
+        total[k] += average;
+      }
+    }
+    for (int k = 0; k < kNeurons; ++k) total[k] = total[k] / static_cast<double>(len);
+    for (int j = 0; j < len; ++j) {
+      for (int k = 0; k < kNeurons; ++k) sample(j, k) -= total[k];
     }
 
     // Pair p joins samples hi = len/2 + p and lo = (len − 1)/2 − p, at distance t_p = p (odd len, where pair 0 is
@@ -231,12 +237,13 @@ struct Stg {
     }
     const double offset = odd ? 0.0 : 0.5;
 
-    // Neuron k's bins as values (cosine and sine sums) after the fold, padded to whole blocks.
+    // Neuron k's bins as values after the fold, padded to whole blocks: cosine and sine sums, |X_b| and the
+    // soft-argmax's exponential.
     const int bins = binCount(opt);
     const int padded = paddedBins(opt);
     const int64_t spectrum = foldedAt + 2 * static_cast<int64_t>(kNeurons) * pairs;
     auto bin = [&](int k, int b, int part) -> V& {
-      return Scalar<T>::valueRef(trace[spectrum + 2 * (static_cast<int64_t>(k) * padded + b) + part]);
+      return Scalar<T>::valueRef(trace[spectrum + 4 * (static_cast<int64_t>(k) * padded + b) + part]);
     };
     for (int k = 0; k < kNeurons; ++k) {
       for (int b = 0; b < padded; ++b) bin(k, b, 0) = bin(k, b, 1) = V(0.0);
@@ -278,14 +285,15 @@ struct Stg {
     // overflow unshifted); the shift cancels in the ratio, so it carries no tangent.
     const double beta = opt[kBeta];
     const double df = opt[kDf];
-    auto power = [&](int k, int b) { return bin(k, b, 0) * bin(k, b, 0) + bin(k, b, 1) * bin(k, b, 1); };
     V frequency[kNeurons];
     for (int k = 0; k < kNeurons; ++k) {
-      auto peak = m::value(beta * magnitude(power(k, 0)));
-      for (int b = 1; b < bins; ++b) peak = m::max(peak, m::value(beta * magnitude(power(k, b))));
+      for (int b = 0; b < bins; ++b) bin(k, b, 2) = magnitude(bin(k, b, 0) * bin(k, b, 0) + bin(k, b, 1) * bin(k, b, 1));
+      auto peak = m::value(beta * bin(k, 0, 2));
+      for (int b = 1; b < bins; ++b) peak = m::max(peak, m::value(beta * bin(k, b, 2)));
       V weight(0.0), moment(0.0);
       for (int b = 0; b < bins; ++b) {
-        const V e = m::exp(beta * magnitude(power(k, b)) - peak);
+        const V e = m::exp(beta * bin(k, b, 2) - peak);
+        bin(k, b, 3) = e;
         weight += e;
         moment += e * (b * df);
       }
@@ -293,16 +301,16 @@ struct Stg {
       if constexpr (P > 0) {
         // The bin's adjoint: ∂f/∂s_b = p_b·(f_b − f) with p_b = e_b/Σe, times ∂s_b/∂(C_b, S_b) = β·(C_b, S_b)/|X_b|
         // for its cosine and sine sums (zero at |X_b| = 0, as magnitude() has it); the padding's is zero.
-        for (int b = 0; b < padded; ++b) {
-          const V r2 = power(k, b);
-          const auto live = r2 > 0.0;
-          const V mag = magnitude(r2);
-          const V e = m::exp(beta * mag - peak);
-          const V scale = m::select(live, e / weight * (b * df - frequency[k]) * (beta / m::select(live, mag, V(1.0))), V(0.0));
-          const V keep = b < bins ? scale : V(0.0);
-          bin(k, b, 0) = bin(k, b, 0) * keep;
-          bin(k, b, 1) = bin(k, b, 1) * keep;
+        const V share = 1.0 / weight;
+        for (int b = 0; b < bins; ++b) {
+          const V mag = bin(k, b, 2);
+          const auto live = mag > 0.0;
+          const V scale =
+              m::select(live, bin(k, b, 3) * share * (b * df - frequency[k]) * (beta / m::select(live, mag, V(1.0))), V(0.0));
+          bin(k, b, 0) = bin(k, b, 0) * scale;
+          bin(k, b, 1) = bin(k, b, 1) * scale;
         }
+        for (int b = bins; b < padded; ++b) bin(k, b, 0) = bin(k, b, 1) = V(0.0);
       }
     }
     const int neuronOfStat[kStats] = {kHub, kF1, kF2, kS1, kS2};
@@ -351,28 +359,39 @@ struct Stg {
           }
         }
       }
+      // Through the centring, ā = ȳ − mean(ȳ), and the moving average, r̄_m = Σ_{j=m−w+1}^{m} ā_j / w: a sliding
+      // sum from the last sample down, each slot overwritten once no later window needs it.
+      for (int k = 0; k < kNeurons; ++k) total[k] = sum[k] = V(0.0);
+      for (int j = 0; j < len; ++j) {
+        for (int k = 0; k < kNeurons; ++k) total[k] += sample(j, k);
+      }
+      for (int k = 0; k < kNeurons; ++k) total[k] = total[k] / static_cast<double>(len);
+      for (int j = 0; j < len; ++j) {
+        for (int k = 0; k < kNeurons; ++k) sample(j, k) -= total[k];
+      }
+      for (int j = kept - window; j < kept; ++j) {
+        for (int k = 0; k < kNeurons; ++k) sum[k] += sample(j, k);
+      }
+      for (int j = kept - 1; j >= 0; --j) {
+        for (int k = 0; k < kNeurons; ++k) {
+          const V out = sample(j, k);
+          sample(j, k) = sum[k] / static_cast<double>(window);
+          sum[k] -= out;
+          if (j >= window) sum[k] += sample(j - window, k);
+        }
+      }
+      V dot[kNeurons][P];
+      for (int k = 0; k < kNeurons; ++k) {
+        for (int i = 0; i < P; ++i) dot[k][i] = V(0.0);
+      }
+      for (int j = 0; j < kept; ++j) {
+        for (int k = 0; k < kNeurons; ++k) {
+          for (int i = 0; i < P; ++i) dot[k][i] += sample(j, k) * Scalar<T>::tangent(trace[j * kNeurons + k], i);
+        }
+      }
       for (int s = 0; s < kStats; ++s) {
-        const int k = neuronOfStat[s];
-        // Through the centring, ā = ȳ − mean(ȳ), and the moving average, r̄_m = Σ_{j=m−w+1}^{m} ā_j / w: a sliding
-        // sum from the last sample down, each slot overwritten once no later window needs it.
-        V mean(0.0);
-        for (int j = 0; j < len; ++j) mean += sample(j, k);
-        mean = mean / static_cast<double>(len);
-        for (int j = 0; j < len; ++j) sample(j, k) -= mean;
-        V sum(0.0);
-        for (int j = kept - window; j < kept; ++j) sum += sample(j, k);
-        for (int m = kept - 1; m >= 0; --m) {
-          const V leaving = sample(m, k);
-          sample(m, k) = sum / static_cast<double>(window);
-          sum -= leaving;
-          if (m >= window) sum += sample(m - window, k);
-        }
-        T out(frequency[k]);
-        for (int i = 0; i < P; ++i) {
-          V dot(0.0);
-          for (int m = 0; m < kept; ++m) dot += sample(m, k) * Scalar<T>::tangent(trace[m * kNeurons + k], i);
-          out.d[i] = dot;
-        }
+        T out(frequency[neuronOfStat[s]]);
+        for (int i = 0; i < P; ++i) out.d[i] = dot[neuronOfStat[s]][i];
         stats[s] = out;
       }
     }
@@ -416,29 +435,28 @@ struct Stg {
   template <class Visit>
   SLOPPY_HD static void sweepPhasors(const double* opt, int bins, int pairs, double offset, Visit visit) {
     const double df = opt[kDf];
+    using Row = Lanes<kTabBins>;  // one pair's phasors, bins side by side: each rotation step is vector work
     for (int t0 = 0; t0 < bins; t0 += kTabBins) {
-      double rotCos[kTabBins], rotSin[kTabBins], phCos[kTabBins], phSin[kTabBins];
+      Row rotCos, rotSin, phCos, phSin;
       for (int q = 0; q < kTabBins; ++q) {
         const double omega = 2.0 * M_PI * ((t0 + q) * df) * opt[kDt];
-        rotCos[q] = ::cos(omega);
-        rotSin[q] = ::sin(omega);
-        phCos[q] = ::cos(omega * offset);
-        phSin[q] = ::sin(omega * offset);
+        rotCos.v[q] = ::cos(omega);
+        rotSin.v[q] = ::sin(omega);
+        phCos.v[q] = ::cos(omega * offset);
+        phSin.v[q] = ::sin(omega * offset);
       }
       for (int p0 = 0; p0 < pairs; p0 += kSegment) {
         const int count = pairs - p0 < kSegment ? pairs - p0 : kSegment;
-        double tabCos[kSegment * kTabBins], tabSin[kSegment * kTabBins];
+        Row tabCos[kSegment], tabSin[kSegment];
         for (int p = 0; p < count; ++p) {
-          for (int q = 0; q < kTabBins; ++q) {
-            tabCos[p * kTabBins + q] = phCos[q];
-            tabSin[p * kTabBins + q] = phSin[q];
-            const double nextCos = phCos[q] * rotCos[q] - phSin[q] * rotSin[q];
-            phSin[q] = phCos[q] * rotSin[q] + phSin[q] * rotCos[q];
-            phCos[q] = nextCos;
-          }
+          tabCos[p] = phCos;
+          tabSin[p] = phSin;
+          const Row nextCos = phCos * rotCos - phSin * rotSin;
+          phSin = phCos * rotSin + phSin * rotCos;
+          phCos = nextCos;
         }
         for (int b0 = t0; b0 < t0 + kTabBins && b0 < bins; b0 += kBinBlock) {
-          visit(b0, p0, count, tabCos + (b0 - t0), tabSin + (b0 - t0));
+          visit(b0, p0, count, tabCos[0].v + (b0 - t0), tabSin[0].v + (b0 - t0));
         }
       }
     }

@@ -26,9 +26,11 @@ template <int W, int P, bool Grad> struct CpuScalar {
 };
 template <int W> struct CpuRng {
   using type = LaneRng<W>;
+  static type of(const PathRng (&streams)[W]) { return type(streams); }
 };
 template <> struct CpuRng<1> {
   using type = PathRng;
+  static type of(const PathRng (&streams)[1]) { return streams[0]; }
 };
 
 // Runs lane groups [begin, end) of a chunk, the whole model inlined into each instruction set's clone.
@@ -47,7 +49,7 @@ void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firs
     const double* zRows[W];
     PathOutput outs[W];
     PathFault laneFaults[W];
-    typename CpuRng<W>::type rng;
+    PathRng streams[W];
     for (int l = 0; l < W; ++l) {
       const int64_t p = std::min(group * W + l, paths - 1);
       const bool real = group * W + l < paths;
@@ -60,13 +62,9 @@ void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firs
       outs[l] = real ? PathOutput{pathStats + p * S, Grad ? pathGrad + p * G : nullptr, traj, job.stride}
                      : PathOutput{sink.data(), Grad ? sink.data() + S : nullptr,
                                   traj != nullptr ? sink.data() + S + G : nullptr, job.stride};
-      if constexpr (W == 1) {
-        rng = pathRng(job, set, trial);
-      } else {
-        rng.paths[l] = pathRng(job, set, trial);
-      }
+      streams[l] = pathRng(job, set, trial);
     }
-    simulatePaths<Model, T>(opt, zRows, rng, Trace<T>{scratch.data(), 1}, outs, laneFaults);
+    simulatePaths<Model, T>(opt, zRows, CpuRng<W>::of(streams), Trace<T>{scratch.data(), 1}, outs, laneFaults);
     for (int l = 0; l < W && group * W + l < paths; ++l) faults[group * W + l] = laneFaults[l];
   }
 }
