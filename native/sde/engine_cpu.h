@@ -33,6 +33,18 @@ template <> struct CpuRng<1> {
   static type of(const PathRng (&streams)[1]) { return streams[0]; }
 };
 
+// A thread's trace scratch, kept between its blocks of groups and between calls up to kKeptScratch bytes (beyond,
+// the block's own `spill`): allocated and zeroed afresh it cost a megabyte of stores for every three groups (stg
+// with gradients). Groups already reuse scratch one after another, so no model reads what it has not written.
+constexpr size_t kKeptScratch = size_t{64} << 20;
+template <class T>
+T* threadScratch(size_t count, std::vector<T>& spill) {
+  thread_local std::vector<T> kept;
+  std::vector<T>& buffer = count * sizeof(T) <= kKeptScratch ? kept : spill;
+  if (buffer.size() < count) buffer.assign(count, T(0.0));
+  return buffer.data();
+}
+
 // Runs lane groups [begin, end) of a chunk, the whole model inlined into each instruction set's clone.
 template <class Model, int W, bool Grad>
 SLOPPY_CPU_KERNEL
@@ -42,7 +54,8 @@ void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firs
   constexpr int S = Model::kStats;
   constexpr int G = Model::kStats * Model::kParams;
   const double* opt = job.options.data();
-  std::vector<T> scratch(static_cast<size_t>(std::max(Model::traceSize(opt), 1)));
+  std::vector<T> spill;
+  T* scratch = threadScratch<T>(static_cast<size_t>(std::max(Model::traceSize(opt), 1)), spill);
   // Lanes past the chunk's end repeat its last path and write to a sink.
   std::vector<double> sink(S + G + layout.trajectoryPerPath());
   for (int64_t group = begin; group < end; ++group) {
@@ -64,7 +77,7 @@ void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firs
                                   traj != nullptr ? sink.data() + S + G : nullptr, job.stride};
       streams[l] = pathRng(job, set, trial);
     }
-    simulatePaths<Model, T>(opt, zRows, CpuRng<W>::of(streams), Trace<T>{scratch.data(), 1}, outs, laneFaults);
+    simulatePaths<Model, T>(opt, zRows, CpuRng<W>::of(streams), Trace<T>{scratch, 1}, outs, laneFaults);
     for (int l = 0; l < W && group * W + l < paths; ++l) faults[group * W + l] = laneFaults[l];
   }
 }
