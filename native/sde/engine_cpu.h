@@ -89,7 +89,8 @@ void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t fi
   const int64_t paths = sets * layout.trials;
   const int64_t groups = (paths + W - 1) / W;
   const int threads = threadCount(job.threads);
-  const int64_t grain = std::max<int64_t>(1, groups / (8 * threads));
+  // Blocks small enough that the last one leaves little idle time on the other threads (a block's scratch is kept).
+  const int64_t grain = std::max<int64_t>(1, groups / (32 * threads));
   parallelFor(groups, grain, threads, [&](int64_t begin, int64_t end) {
     throwIfCancelled(job.cancelled);
     runGroups<Model, W, Grad>(job, layout, firstSet, paths, begin, end, pathStats, pathGrad, faults.data(),
