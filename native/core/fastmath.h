@@ -77,13 +77,14 @@ template <class V> SLOPPY_LANE_INLINE V expOf(const V& x) {
   constexpr double kLn2Hi = 6.93147180369123816490e-01;
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
   constexpr double kShifter = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer in the low bits
-  const V xc = pick(x < -746.0, splat<V>(-746.0), pick(x > 710.0, splat<V>(710.0), x));
-  const V shifted = xc * kLog2e + kShifter;
+  // Arguments past the saturation points give garbage below, which the last three picks replace; within them k
+  // stays in [−1075, 1024]. (Even ±inf and NaN keep the integer steps in range: no clamp is needed.)
+  const V shifted = x * kLog2e + kShifter;
   const V kd = shifted - kShifter;
   // k from the shifted value's low bits: integer arithmetic only, which AVX2 vectorises (a double → int64
   // conversion needs AVX-512).
   const I k = (I)(bits(shifted) - bits(kShifter));
-  const V r = (xc - kd * kLn2Hi) - kd * kLn2Lo;
+  const V r = (x - kd * kLn2Hi) - kd * kLn2Lo;
   // The terms r²/2! … r¹³/13! by Estrin's scheme (four dependent steps, not eleven), whose rounding is scaled
   // by r² ≤ 0.12; the last two steps by Horner, which keeps the result within 1 ulp. The short dependency chain
   // is what lets independent exponentials overlap in the SIMD pipelines.
