@@ -113,9 +113,11 @@ describe('stg', () => {
 
   it('gives gradients of every statistic equal to central finite differences with the same noise', async () => {
     const h = 1e-5;
-    for (const z of [MODE, [4, 4], [5, 2]]) {
-      const r = await at(z, { seed: 3, grad: true });
-      const fd = await centralDifferences('stg', z, h, { seed: 3, device: 'cpu', checkBounds: false });
+    // steps 301 leaves an odd filtered length (263 samples), where the DFT's fold about the centre pairs the
+    // middle sample with itself; the default 300 leaves an even one.
+    for (const [z, options] of [[MODE, {}], [[4, 4], {}], [[5, 2], {}], [MODE, { steps: 301 }]] as const) {
+      const r = await at([...z], { seed: 3, grad: true, options });
+      const fd = await centralDifferences('stg', [...z], h, { seed: 3, device: 'cpu', checkBounds: false, options });
       // Truncation h²|ω'''|/6 shrinks 100× from h = 1e-4 to 1e-5 and is ≤ 4e-6·|ω'| at h = 1e-5
       // (measured over five points); roundoff ε|ω|/h ≈ 1e-11. Allow 1e-4 relative.
       fd.forEach((expected, k) => expect(Math.abs(r.grad![k] - expected)).toBeLessThanOrEqual(1e-4 * Math.abs(r.grad![k]) + 1e-9));
@@ -209,12 +211,13 @@ describe('stg frequency estimator', () => {
   }
 
   it.each([
-    ['the full grid', { fMax: 1 }],
-    ['two low bins, where rounding in the sums would show', { fMax: 0.01 }],
+    ['the full grid', { fMax: 1, steps: 300 }],
+    ['two low bins, where rounding in the sums would show', { fMax: 0.01, steps: 300 }],
+    ['an odd filtered length, whose centre sample pairs with itself', { fMax: 1, steps: 301 }],
   ])('matches a direct evaluation on the recorded voltages (%s)', async (_label, grid) => {
     const o = { dt: 0.025, drop: 20, window: 20, df: 0.01, beta: 500, ...grid };
     const r = await simulate('stg', [MODE, [4, 4]], {
-      seed: 3, options: { fMax: o.fMax }, trajectories: { stride: 1 }, device: 'cpu',
+      seed: 3, options: { fMax: o.fMax, steps: o.steps }, trajectories: { stride: 1 }, device: 'cpu',
     });
     const stride = r.shape.recorded * r.shape.state;
     for (let set = 0; set < 2; ++set) {
