@@ -2,8 +2,10 @@
 // panels are packed transposed (column k holds 64 rows side by side, zero-padded), so a micro-kernel can
 // keep a 16 × 8 block of G in sixteen 8-lane registers and, for every k, load 16 rows of one panel and
 // broadcast 8 of the other: an outer-product update of fused multiply-adds (explicit, as the core compiles
-// with contraction off; on the AVX2 and AVX-512 clones they are single instructions). K is walked in chunks
-// whose packed panels stay in L2. G and the panels are fresh memory on huge pages (core/zeroed.h).
+// with contraction off; on the AVX2 and AVX-512 clones they are single instructions). Blocks accumulate into
+// the upper triangle, where each register is eight consecutive doubles of G (one vector add, not eight scalar
+// ones), and the lower triangle is mirrored from it at the end. K is walked in chunks whose two packed panels
+// stay in L2. G and the panels are fresh memory on huge pages (core/zeroed.h).
 #include <algorithm>
 
 #include "../core/cpu_kernel.h"
@@ -18,7 +20,7 @@ namespace sloppy {
 namespace {
 
 constexpr int64_t kTile = 64;
-constexpr int64_t kChunk = 256;  // columns per pass: 2 panels × 64 × 256 × 8 B = 256 KiB
+constexpr int64_t kChunk = 512;  // columns per pass: 2 panels × 64 × 512 × 8 B = 512 KiB
 constexpr int kW = 8;            // lanes: rows of G per register
 constexpr int kRowBlock = 16;    // rows of G per micro-kernel call (two registers)
 constexpr int kColBlock = 8;     // columns of G per micro-kernel call
@@ -37,9 +39,10 @@ void packPanel(const E* a, int64_t cols, int64_t first, int64_t count, int64_t k
   }
 }
 
-// block[u][v] += Σ_k x[k·kTile + u] · y[k·kTile + v] for a kRowBlock × kColBlock block.
+// out[v·stride + u] += Σ_k x[k·kTile + u] · y[k·kTile + v] for a kRowBlock × kColBlock block, stored
+// transposed: each register of the block is eight consecutive doubles of `out`, added in one vector operation.
 SLOPPY_CPU_KERNEL
-void outerBlock(const double* x, const double* y, int64_t width, double (&block)[kRowBlock][kColBlock]) {
+void outerBlock(const double* x, const double* y, int64_t width, double* out, int64_t stride) {
   Lanes<kW> acc[kRowBlock / kW][kColBlock];
   for (int h = 0; h < kRowBlock / kW; ++h)
     for (int v = 0; v < kColBlock; ++v) acc[h][v] = Lanes<kW>(0.0);
@@ -55,9 +58,9 @@ void outerBlock(const double* x, const double* y, int64_t width, double (&block)
       }
     }
   }
-  for (int h = 0; h < kRowBlock / kW; ++h)
-    for (int v = 0; v < kColBlock; ++v)
-      for (int l = 0; l < kW; ++l) block[h * kW + l][v] += acc[h][v].v[l];
+  for (int v = 0; v < kColBlock; ++v)
+    for (int h = 0; h < kRowBlock / kW; ++h)
+      for (int l = 0; l < kW; ++l) out[v * stride + h * kW + l] += acc[h][v].v[l];
 }
 
 template <class E>
@@ -87,14 +90,18 @@ std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob
         const double* xi = packed.data() + ti * kTile * kChunk;
         const double* xj = packed.data() + tj * kTile * kChunk;
         for (int64_t p = 0; p < ni; p += kRowBlock) {
-          // On a diagonal tile only blocks reaching the lower triangle.
+          // On a diagonal tile only blocks reaching the lower triangle. G(i, j), i ≥ j, accumulates at g[j][i] (the
+          // upper triangle): a block straddling the diagonal also writes some G(i, j), i < j, into the lower
+          // triangle, which the symmetrisation below overwrites.
           for (int64_t q = 0; q < nj && (tj != ti || q < p + kRowBlock); q += kColBlock) {
-            double block[kRowBlock][kColBlock] = {};
-            outerBlock(xi + p, xj + q, width, block);
-            for (int u = 0; u < kRowBlock && p + u < ni; ++u) {
-              for (int v = 0; v < kColBlock && q + v < nj && j0 + q + v <= i0 + p + u; ++v) {
-                g[(i0 + p + u) * rows + j0 + q + v] += block[u][v];
-              }
+            if (p + kRowBlock <= ni && q + kColBlock <= nj) {
+              outerBlock(xi + p, xj + q, width, g.data() + (j0 + q) * rows + i0 + p, rows);
+              continue;
+            }
+            double block[kColBlock * kRowBlock] = {};
+            outerBlock(xi + p, xj + q, width, block, kRowBlock);
+            for (int v = 0; v < kColBlock && q + v < nj; ++v) {
+              for (int u = 0; u < kRowBlock && p + u < ni; ++u) g[(j0 + q + v) * rows + i0 + p + u] += block[v * kRowBlock + u];
             }
           }
         }
@@ -102,11 +109,16 @@ std::vector<double> gramOf(const E* a, int64_t rows, int64_t cols, const GramJob
     });
     if (job.progress) job.progress(static_cast<double>(std::min(cols, k0 + kChunk)) / cols);
   }
-  for (int64_t i = 0; i < rows; ++i) {
-    for (int64_t j = 0; j <= i; ++j) {
-      const double value = g[i * rows + j] * job.scale;
-      g[i * rows + j] = value;
-      g[j * rows + i] = value;
+  // Tile by tile, so that the column-wise reads of the upper triangle stay in cache.
+  for (int64_t i0 = 0; i0 < rows; i0 += kTile) {
+    for (int64_t j0 = 0; j0 <= i0; j0 += kTile) {
+      for (int64_t i = i0; i < std::min(rows, i0 + kTile); ++i) {
+        for (int64_t j = j0; j < std::min(i + 1, j0 + kTile); ++j) {
+          const double value = g[j * rows + i] * job.scale;
+          g[i * rows + j] = value;
+          g[j * rows + i] = value;
+        }
+      }
     }
   }
   return g;
