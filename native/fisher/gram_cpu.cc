@@ -53,7 +53,12 @@ void outerBlock(const double* x, const double* y, int64_t width, double* out, in
     for (int h = 0; h < kRowBlock / kW; ++h) {
       SLOPPY_UNROLL
       for (int v = 0; v < kColBlock; ++v) {
-        const double b = yk[v];
+        // Each of y's values loaded on its own, so that it broadcasts from memory inside the multiply-add
+        // (AVX-512's {1to8}): seeing eight side by side, GCC loads them as one vector and spends seven permutes,
+        // which compete with the multiply-adds for the floating-point pipes.
+        const double* yv = yk + v;
+        __asm__("" : "+r"(yv));
+        const double b = *yv;
         for (int l = 0; l < kW; ++l) acc[h][v].v[l] = __builtin_fma(xk[h * kW + l], b, acc[h][v].v[l]);
       }
     }
