@@ -30,6 +30,7 @@ struct Stg {
   static constexpr double kV1 = 0.0, kV2 = 20e-3, kV3 = 0.0, kV4 = 15e-3, kV5 = 78.3e-3, kV6 = 10.5e-3;
   static constexpr double kV7 = -42.2e-3, kV8 = 87.3e-3, kV9 = 5e-3, kVTh = -25e-3;
   static constexpr double kPhiN = 2.0;  // 1/s
+  static constexpr double kTauH0 = 272.0, kTauHSpan = 1499.0;  // τ_H = (τ0 + span·σ((V − v7)/v8))·1e-3 s
   static constexpr int kResum = 8;     // samples per fresh sum of the moving-average window
   static constexpr int kBinBlock = 2;  // DFT bins per pass over the trace: 5 neurons × 2 bins × (re, im) registers
   // Phasors are tabulated kTabBins bins × kSegment samples at a time: on the CPU a table that eight lanes share
@@ -141,7 +142,8 @@ struct Stg {
       nInf[k] = m::lift(x[k], nSteady, V(nSteady * (1.0 - nSteady) * (4.0 / kA)));
       hInf[k] = m::lift(x[k], hSteady, V(hSteady * (1.0 - hSteady) * (-1.0 / kV6)));
       rateN[k] = m::lift(x[k], V((0.5 * kPhiN) * (ea + inv)), V((0.5 * kPhiN / kA) * (ea - inv)));
-      tauH[k] = m::lift(x[k], V((272.0 + 1499.0 * slowH) * 1e-3), V(slowH * (1.0 - slowH) * (1.499 / kV8)));  // s
+      tauH[k] = m::lift(x[k], V((kTauH0 + kTauHSpan * slowH) * 1e-3),
+                        V(slowH * (1.0 - slowH) * (kTauHSpan * 1e-3 / kV8)));
     }
     T coupling[kNeurons];  // electrical plus synaptic current
     coupling[kF1] = gSynB * s[kF2] * (v[kF1] - kVSyn);
@@ -170,9 +172,9 @@ struct Stg {
     for (int k = 0; k < kNeurons; ++k) trace[sample * kNeurons + k] = m::relu(x[k]);
   }
 
-  // EPI's estimator for every neuron, on values: each neuron's trace column is filtered and centred in place
-  // (a moving average only reads samples at or after its own slot), then its DFT bins and their soft-argmax.
-  // Only |X_b| matters, so the DFT is taken about the trace's centre c, where samples c ± t pair up:
+  // EPI's estimator for every neuron, on values: each neuron's trace column is filtered and centred in place,
+  // folded about its centre, transformed to DFT bins, and its bins' soft-argmax taken. Only |X_b| matters, so
+  // the DFT is taken about the trace's centre c, where samples c ± t pair up:
   // X_b·e^{iω_b c} = Σ_t (y_{c+t} + y_{c−t}) cos ω_b t − i·Σ_t (y_{c+t} − y_{c−t}) sin ω_b t, one multiply-add
   // per sample and bin instead of two.
   // The gradient comes back in reverse: a frequency depends on its raw trace r only through these linear maps
@@ -184,209 +186,31 @@ struct Stg {
   SLOPPY_HD static void finish(const double* opt, const T*, const T*, Trace<T> trace, T* stats) {
     using V = typename Scalar<T>::Base;
     constexpr int P = Scalar<T>::kTangents;
-    const int window = intOption(opt[kWindow]);
-    const int kept = samplesKept(opt);
-    const int len = kept - window + 1;
-    if (len < 1) {
+    const Spectrum<T> sp(opt, trace);
+    if (sp.len < 1) {
       for (int s = 0; s < kStats; ++s) stats[s] = T(NAN);
       return;
     }
-    auto sample = [&](int j, int k) -> V& { return Scalar<T>::valueRef(trace[j * kNeurons + k]); };
-    // The window's sum slides (out goes the raw sample it leaves, kept from before its slot was overwritten)
-    // and is summed afresh every kResum samples, so its rounding never builds up over the trace.
-    // The neurons side by side in every loop over samples here and below: five independent chains of sums.
-    V total[kNeurons], sum[kNeurons], leaving[kNeurons];
-    for (int k = 0; k < kNeurons; ++k) total[k] = sum[k] = leaving[k] = V(0.0);
-    for (int j = 0; j < len; ++j) {
-      if (j % kResum == 0) {
-        for (int k = 0; k < kNeurons; ++k) sum[k] = V(0.0);
-        for (int i = 0; i < window; ++i) {
-          for (int k = 0; k < kNeurons; ++k) sum[k] += sample(j + i, k);
-        }
-      } else {
-        for (int k = 0; k < kNeurons; ++k) sum[k] = (sum[k] - leaving[k]) + sample(j + window - 1, k);
-      }
-      for (int k = 0; k < kNeurons; ++k) {
-        leaving[k] = sample(j, k);
-        const V average = sum[k] / static_cast<double>(window);
-        sample(j, k) = average;
-        total[k] += average;
-      }
-    }
-    for (int k = 0; k < kNeurons; ++k) total[k] = total[k] / static_cast<double>(len);
-    for (int j = 0; j < len; ++j) {
-      for (int k = 0; k < kNeurons; ++k) sample(j, k) -= total[k];
-    }
-
-    // Pair p joins samples hi = len/2 + p and lo = (len − 1)/2 − p, at distance t_p = p (odd len, where pair 0 is
-    // the centre alone) or p + ½ (even len) from the centre: (sum, difference) in two value slots each.
-    const int pairs = foldedPairs(opt);
-    const int hi0 = len / 2, lo0 = (len - 1) / 2;
-    const bool odd = len % 2 == 1;
-    const int64_t foldedAt = static_cast<int64_t>(kNeurons) * kept;
-    auto folded = [&](int p, int k, int part) -> V& {
-      return Scalar<T>::valueRef(trace[foldedAt + 2 * (static_cast<int64_t>(p) * kNeurons + k) + part]);
-    };
-    for (int p = 0; p < pairs; ++p) {
-      for (int k = 0; k < kNeurons; ++k) {
-        const V up = sample(hi0 + p, k), down = sample(lo0 - p, k);
-        const bool centre = odd && p == 0;
-        folded(p, k, 0) = centre ? up : up + down;
-        folded(p, k, 1) = centre ? V(0.0) : up - down;
-      }
-    }
-    const double offset = odd ? 0.0 : 0.5;
-
-    // Neuron k's bins as values after the fold, padded to whole blocks: cosine and sine sums, |X_b| and the
-    // soft-argmax's exponential.
-    const int bins = binCount(opt);
-    const int padded = paddedBins(opt);
-    const int64_t spectrum = foldedAt + 2 * static_cast<int64_t>(kNeurons) * pairs;
-    auto bin = [&](int k, int b, int part) -> V& {
-      return Scalar<T>::valueRef(trace[spectrum + 4 * (static_cast<int64_t>(k) * padded + b) + part]);
-    };
-    for (int k = 0; k < kNeurons; ++k) {
-      for (int b = 0; b < padded; ++b) bin(k, b, 0) = bin(k, b, 1) = V(0.0);
-    }
-    // The five neurons side by side, so that each phasor loaded serves all of them.
-    sweepPhasors(opt, padded, pairs, offset, [&](int b0, int p0, int count, const double* tabCos, const double* tabSin) {
-      V accCos[kNeurons][kBinBlock], accSin[kNeurons][kBinBlock];
-      for (int k = 0; k < kNeurons; ++k) {
-        SLOPPY_UNROLL
-        for (int q = 0; q < kBinBlock; ++q) accCos[k][q] = accSin[k][q] = V(0.0);
-      }
-      for (int p = 0; p < count; ++p) {
-        V sum[kNeurons], difference[kNeurons];
-        SLOPPY_UNROLL
-        for (int k = 0; k < kNeurons; ++k) {
-          sum[k] = folded(p0 + p, k, 0);
-          difference[k] = folded(p0 + p, k, 1);
-        }
-        SLOPPY_UNROLL
-        for (int q = 0; q < kBinBlock; ++q) {
-          const double c = tabCos[p * kTabBins + q], sn = tabSin[p * kTabBins + q];
-          SLOPPY_UNROLL
-          for (int k = 0; k < kNeurons; ++k) {
-            accCos[k][q] += sum[k] * c;
-            accSin[k][q] += difference[k] * sn;
-          }
-        }
-      }
-      for (int k = 0; k < kNeurons; ++k) {
-        SLOPPY_UNROLL
-        for (int q = 0; q < kBinBlock; ++q) {
-          bin(k, b0 + q, 0) += accCos[k][q];
-          bin(k, b0 + q, 1) += accSin[k][q];
-        }
-      }
-    });
-
-    // Soft-argmax of β|X_b| over the grid, shifted by its largest score (β|V| reaches hundreds, so exp would
-    // overflow unshifted); the shift cancels in the ratio, so it carries no tangent.
-    const double beta = opt[kBeta];
-    const double df = opt[kDf];
+    filter(sp);
+    fold(sp);
+    transform(opt, sp);
     V frequency[kNeurons];
-    for (int k = 0; k < kNeurons; ++k) {
-      for (int b = 0; b < bins; ++b) bin(k, b, 2) = magnitude(bin(k, b, 0) * bin(k, b, 0) + bin(k, b, 1) * bin(k, b, 1));
-      auto peak = m::value(beta * bin(k, 0, 2));
-      for (int b = 1; b < bins; ++b) peak = m::max(peak, m::value(beta * bin(k, b, 2)));
-      V weight(0.0), moment(0.0);
-      for (int b = 0; b < bins; ++b) {
-        const V e = m::exp(beta * bin(k, b, 2) - peak);
-        bin(k, b, 3) = e;
-        weight += e;
-        moment += e * (b * df);
-      }
-      frequency[k] = moment / weight;
-      if constexpr (P > 0) {
-        // The bin's adjoint: ∂f/∂s_b = p_b·(f_b − f) with p_b = e_b/Σe, times ∂s_b/∂(C_b, S_b) = β·(C_b, S_b)/|X_b|
-        // for its cosine and sine sums (zero at |X_b| = 0, as magnitude() has it); the padding's is zero.
-        const V share = 1.0 / weight;
-        for (int b = 0; b < bins; ++b) {
-          const V mag = bin(k, b, 2);
-          const auto live = mag > 0.0;
-          const V scale =
-              m::select(live, bin(k, b, 3) * share * (b * df - frequency[k]) * (beta / m::select(live, mag, V(1.0))), V(0.0));
-          bin(k, b, 0) = bin(k, b, 0) * scale;
-          bin(k, b, 1) = bin(k, b, 1) * scale;
-        }
-        for (int b = bins; b < padded; ++b) bin(k, b, 0) = bin(k, b, 1) = V(0.0);
-      }
-    }
+    softArgmax(opt, sp, frequency);
     const int neuronOfStat[kStats] = {kHub, kF1, kF2, kS1, kS2};
     if constexpr (P == 0) {
       for (int s = 0; s < kStats; ++s) stats[s] = frequency[neuronOfStat[s]];
     } else {
-      // The pairs' adjoints, Σ_b ∂f/∂C_b·cos ω_b t_p and Σ_b ∂f/∂S_b·sin ω_b t_p over the forward sweep's phasors,
-      // then the samples' (those past the filtered trace are zero, for the moving average's adjoint below).
-      for (int p = 0; p < pairs; ++p) {
-        for (int k = 0; k < kNeurons; ++k) folded(p, k, 0) = folded(p, k, 1) = V(0.0);
-      }
-      sweepPhasors(opt, padded, pairs, offset, [&](int b0, int p0, int count, const double* tabCos, const double* tabSin) {
-        V barCos[kNeurons][kBinBlock], barSin[kNeurons][kBinBlock];
-        for (int k = 0; k < kNeurons; ++k) {
-          SLOPPY_UNROLL
-          for (int q = 0; q < kBinBlock; ++q) {
-            barCos[k][q] = bin(k, b0 + q, 0);
-            barSin[k][q] = bin(k, b0 + q, 1);
-          }
-        }
-        for (int p = 0; p < count; ++p) {
-          SLOPPY_UNROLL
-          for (int k = 0; k < kNeurons; ++k) {
-            V sum = folded(p0 + p, k, 0), difference = folded(p0 + p, k, 1);
-            SLOPPY_UNROLL
-            for (int q = 0; q < kBinBlock; ++q) {
-              sum += barCos[k][q] * tabCos[p * kTabBins + q];
-              difference += barSin[k][q] * tabSin[p * kTabBins + q];
-            }
-            folded(p0 + p, k, 0) = sum;
-            folded(p0 + p, k, 1) = difference;
-          }
-        }
-      });
-      for (int j = len; j < kept; ++j) {
-        for (int k = 0; k < kNeurons; ++k) sample(j, k) = V(0.0);
-      }
-      for (int p = 0; p < pairs; ++p) {
-        for (int k = 0; k < kNeurons; ++k) {
-          const V sum = folded(p, k, 0), difference = folded(p, k, 1);
-          if (odd && p == 0) {
-            sample(hi0, k) = sum;
-          } else {
-            sample(hi0 + p, k) = sum + difference;
-            sample(lo0 - p, k) = sum - difference;
-          }
-        }
-      }
-      // Through the centring, ā = ȳ − mean(ȳ), and the moving average, r̄_m = Σ_{j=m−w+1}^{m} ā_j / w: a sliding
-      // sum from the last sample down, each slot overwritten once no later window needs it.
-      for (int k = 0; k < kNeurons; ++k) total[k] = sum[k] = V(0.0);
-      for (int j = 0; j < len; ++j) {
-        for (int k = 0; k < kNeurons; ++k) total[k] += sample(j, k);
-      }
-      for (int k = 0; k < kNeurons; ++k) total[k] = total[k] / static_cast<double>(len);
-      for (int j = 0; j < len; ++j) {
-        for (int k = 0; k < kNeurons; ++k) sample(j, k) -= total[k];
-      }
-      for (int j = kept - window; j < kept; ++j) {
-        for (int k = 0; k < kNeurons; ++k) sum[k] += sample(j, k);
-      }
-      for (int j = kept - 1; j >= 0; --j) {
-        for (int k = 0; k < kNeurons; ++k) {
-          const V out = sample(j, k);
-          sample(j, k) = sum[k] / static_cast<double>(window);
-          sum[k] -= out;
-          if (j >= window) sum[k] += sample(j - window, k);
-        }
-      }
+      transformAdjoint(opt, sp);
+      unfold(sp);
+      filterAdjoint(sp);
+      // Each frequency's tangents: its raw samples' adjoints dotted with their tangents.
       V dot[kNeurons][P];
       for (int k = 0; k < kNeurons; ++k) {
         for (int i = 0; i < P; ++i) dot[k][i] = V(0.0);
       }
-      for (int j = 0; j < kept; ++j) {
+      for (int j = 0; j < sp.kept; ++j) {
         for (int k = 0; k < kNeurons; ++k) {
-          for (int i = 0; i < P; ++i) dot[k][i] += sample(j, k) * Scalar<T>::tangent(trace[j * kNeurons + k], i);
+          for (int i = 0; i < P; ++i) dot[k][i] += sp.sample(j, k) * Scalar<T>::tangent(trace[j * kNeurons + k], i);
         }
       }
       for (int s = 0; s < kStats; ++s) {
@@ -414,6 +238,243 @@ struct Stg {
   SLOPPY_HD static int samplesKept(const double* opt) {
     const int kept = steps(opt) + 1 - intOption(opt[kDrop]);
     return kept > 0 ? kept : 0;
+  }
+
+  // finish()'s view of a path's scratch: the samples (filtered in place), the fold's pairs and the bins, each a
+  // value slot of the trace; the tangents stay those of the raw samples.
+  template <class T>
+  struct Spectrum {
+    using V = typename Scalar<T>::Base;
+    Trace<T> trace;
+    int window, kept, len;
+    // Pair p joins samples hi = len/2 + p and lo = (len − 1)/2 − p, at distance t_p = p (odd len, where pair 0
+    // is the centre alone) or p + ½ (even len) from the centre: (sum, difference) in two slots each.
+    int pairs, hi0, lo0;
+    bool odd;
+    double offset;
+    // Neuron k's bins, padded to whole blocks: cosine and sine sums, |X_b| and the soft-argmax's exponential.
+    int bins, padded;
+    int64_t foldedAt, binsAt;
+
+    SLOPPY_HD Spectrum(const double* opt, Trace<T> t)
+        : trace(t), window(intOption(opt[kWindow])), kept(samplesKept(opt)), len(kept - window + 1),
+          pairs(foldedPairs(opt)), hi0(len / 2), lo0((len - 1) / 2), odd(len % 2 == 1), offset(odd ? 0.0 : 0.5),
+          bins(binCount(opt)), padded(paddedBins(opt)), foldedAt(static_cast<int64_t>(kNeurons) * kept),
+          binsAt(foldedAt + 2 * static_cast<int64_t>(kNeurons) * pairs) {}
+    SLOPPY_HD V& sample(int j, int k) const { return Scalar<T>::valueRef(trace[j * kNeurons + k]); }
+    SLOPPY_HD V& folded(int p, int k, int part) const {
+      return Scalar<T>::valueRef(trace[foldedAt + 2 * (static_cast<int64_t>(p) * kNeurons + k) + part]);
+    }
+    SLOPPY_HD V& bin(int k, int b, int part) const {
+      return Scalar<T>::valueRef(trace[binsAt + 4 * (static_cast<int64_t>(k) * padded + b) + part]);
+    }
+  };
+
+  // Moving average ('VALID') and centring of every neuron's samples, in place (an average only reads samples at
+  // or after its own slot). The window's sum slides (out goes the raw sample it leaves, kept from before its
+  // slot was overwritten) and is summed afresh every kResum samples, so its rounding never builds up. Here and
+  // in the adjoints the neurons go side by side: five independent chains of sums.
+  template <class T>
+  SLOPPY_HD static void filter(const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    V mean[kNeurons], sum[kNeurons], leaving[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) mean[k] = sum[k] = leaving[k] = V(0.0);
+    for (int j = 0; j < sp.len; ++j) {
+      if (j % kResum == 0) {
+        for (int k = 0; k < kNeurons; ++k) sum[k] = V(0.0);
+        for (int i = 0; i < sp.window; ++i) {
+          for (int k = 0; k < kNeurons; ++k) sum[k] += sp.sample(j + i, k);
+        }
+      } else {
+        for (int k = 0; k < kNeurons; ++k) sum[k] = (sum[k] - leaving[k]) + sp.sample(j + sp.window - 1, k);
+      }
+      for (int k = 0; k < kNeurons; ++k) {
+        leaving[k] = sp.sample(j, k);
+        const V average = sum[k] / static_cast<double>(sp.window);
+        sp.sample(j, k) = average;
+        mean[k] += average;
+      }
+    }
+    for (int k = 0; k < kNeurons; ++k) mean[k] = mean[k] / static_cast<double>(sp.len);
+    for (int j = 0; j < sp.len; ++j) {
+      for (int k = 0; k < kNeurons; ++k) sp.sample(j, k) -= mean[k];
+    }
+  }
+
+  // The adjoint of filter(): through the centring, ā = ȳ − mean(ȳ), then the moving average,
+  // r̄_m = Σ_{j=m−w+1}^{m} ā_j / w, a sliding sum from the last sample down, each slot overwritten once no later
+  // window needs it. Samples past the filtered trace must hold zero adjoints on entry.
+  template <class T>
+  SLOPPY_HD static void filterAdjoint(const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    V mean[kNeurons], sum[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) mean[k] = sum[k] = V(0.0);
+    for (int j = 0; j < sp.len; ++j) {
+      for (int k = 0; k < kNeurons; ++k) mean[k] += sp.sample(j, k);
+    }
+    for (int k = 0; k < kNeurons; ++k) mean[k] = mean[k] / static_cast<double>(sp.len);
+    for (int j = 0; j < sp.len; ++j) {
+      for (int k = 0; k < kNeurons; ++k) sp.sample(j, k) -= mean[k];
+    }
+    for (int j = sp.kept - sp.window; j < sp.kept; ++j) {
+      for (int k = 0; k < kNeurons; ++k) sum[k] += sp.sample(j, k);
+    }
+    for (int j = sp.kept - 1; j >= 0; --j) {
+      for (int k = 0; k < kNeurons; ++k) {
+        const V out = sp.sample(j, k);
+        sp.sample(j, k) = sum[k] / static_cast<double>(sp.window);
+        sum[k] -= out;
+        if (j >= sp.window) sum[k] += sp.sample(j - sp.window, k);
+      }
+    }
+  }
+
+  // The filtered samples' pairs (sum, difference) about the centre.
+  template <class T>
+  SLOPPY_HD static void fold(const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    for (int p = 0; p < sp.pairs; ++p) {
+      for (int k = 0; k < kNeurons; ++k) {
+        const V up = sp.sample(sp.hi0 + p, k), down = sp.sample(sp.lo0 - p, k);
+        const bool centre = sp.odd && p == 0;
+        sp.folded(p, k, 0) = centre ? up : up + down;
+        sp.folded(p, k, 1) = centre ? V(0.0) : up - down;
+      }
+    }
+  }
+
+  // The adjoint of fold(): the pairs' adjoints back onto the samples, zero past the filtered trace.
+  template <class T>
+  SLOPPY_HD static void unfold(const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    for (int j = sp.len; j < sp.kept; ++j) {
+      for (int k = 0; k < kNeurons; ++k) sp.sample(j, k) = V(0.0);
+    }
+    for (int p = 0; p < sp.pairs; ++p) {
+      for (int k = 0; k < kNeurons; ++k) {
+        const V sum = sp.folded(p, k, 0), difference = sp.folded(p, k, 1);
+        if (sp.odd && p == 0) {
+          sp.sample(sp.hi0, k) = sum;
+        } else {
+          sp.sample(sp.hi0 + p, k) = sum + difference;
+          sp.sample(sp.lo0 - p, k) = sum - difference;
+        }
+      }
+    }
+  }
+
+  // Every neuron's bins C_b = Σ_p sum_p cos ω_b t_p and S_b = Σ_p difference_p sin ω_b t_p, the five neurons side
+  // by side so that each phasor loaded serves all of them.
+  template <class T>
+  SLOPPY_HD static void transform(const double* opt, const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    for (int k = 0; k < kNeurons; ++k) {
+      for (int b = 0; b < sp.padded; ++b) sp.bin(k, b, 0) = sp.bin(k, b, 1) = V(0.0);
+    }
+    sweepPhasors(opt, sp.padded, sp.pairs, sp.offset, [&](int b0, int p0, int count, const double* tabCos,
+                                                           const double* tabSin) {
+      V accCos[kNeurons][kBinBlock], accSin[kNeurons][kBinBlock];
+      for (int k = 0; k < kNeurons; ++k) {
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) accCos[k][q] = accSin[k][q] = V(0.0);
+      }
+      for (int p = 0; p < count; ++p) {
+        V sum[kNeurons], difference[kNeurons];
+        SLOPPY_UNROLL
+        for (int k = 0; k < kNeurons; ++k) {
+          sum[k] = sp.folded(p0 + p, k, 0);
+          difference[k] = sp.folded(p0 + p, k, 1);
+        }
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) {
+          const double c = tabCos[p * kTabBins + q], sn = tabSin[p * kTabBins + q];
+          SLOPPY_UNROLL
+          for (int k = 0; k < kNeurons; ++k) {
+            accCos[k][q] += sum[k] * c;
+            accSin[k][q] += difference[k] * sn;
+          }
+        }
+      }
+      for (int k = 0; k < kNeurons; ++k) {
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) {
+          sp.bin(k, b0 + q, 0) += accCos[k][q];
+          sp.bin(k, b0 + q, 1) += accSin[k][q];
+        }
+      }
+    });
+  }
+
+  // The adjoint of transform(): the pairs' adjoints Σ_b ∂f/∂C_b·cos ω_b t_p and Σ_b ∂f/∂S_b·sin ω_b t_p over the
+  // same phasors, from the bins' adjoints that softArgmax() left in place of their sums.
+  template <class T>
+  SLOPPY_HD static void transformAdjoint(const double* opt, const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    for (int p = 0; p < sp.pairs; ++p) {
+      for (int k = 0; k < kNeurons; ++k) sp.folded(p, k, 0) = sp.folded(p, k, 1) = V(0.0);
+    }
+    sweepPhasors(opt, sp.padded, sp.pairs, sp.offset, [&](int b0, int p0, int count, const double* tabCos,
+                                                           const double* tabSin) {
+      V barCos[kNeurons][kBinBlock], barSin[kNeurons][kBinBlock];
+      for (int k = 0; k < kNeurons; ++k) {
+        SLOPPY_UNROLL
+        for (int q = 0; q < kBinBlock; ++q) {
+          barCos[k][q] = sp.bin(k, b0 + q, 0);
+          barSin[k][q] = sp.bin(k, b0 + q, 1);
+        }
+      }
+      for (int p = 0; p < count; ++p) {
+        SLOPPY_UNROLL
+        for (int k = 0; k < kNeurons; ++k) {
+          V sum = sp.folded(p0 + p, k, 0), difference = sp.folded(p0 + p, k, 1);
+          SLOPPY_UNROLL
+          for (int q = 0; q < kBinBlock; ++q) {
+            sum += barCos[k][q] * tabCos[p * kTabBins + q];
+            difference += barSin[k][q] * tabSin[p * kTabBins + q];
+          }
+          sp.folded(p0 + p, k, 0) = sum;
+          sp.folded(p0 + p, k, 1) = difference;
+        }
+      }
+    });
+  }
+
+  // Each neuron's frequency, the soft-argmax of β|X_b| over the grid, shifted by its largest score (β|V| reaches
+  // hundreds, so exp would overflow unshifted; the shift cancels in the ratio, so it carries no tangent). With
+  // tangents, each bin's adjoint then replaces its sums: ∂f/∂s_b = p_b·(f_b − f) with p_b = e_b/Σe, times
+  // ∂s_b/∂(C_b, S_b) = β·(C_b, S_b)/|X_b| (zero at |X_b| = 0, as magnitude() has it); the padding's is zero.
+  template <class T>
+  SLOPPY_HD static void softArgmax(const double* opt, const Spectrum<T>& sp, typename Scalar<T>::Base* frequency) {
+    using V = typename Scalar<T>::Base;
+    const double beta = opt[kBeta];
+    const double df = opt[kDf];
+    for (int k = 0; k < kNeurons; ++k) {
+      for (int b = 0; b < sp.bins; ++b) {
+        sp.bin(k, b, 2) = magnitude(sp.bin(k, b, 0) * sp.bin(k, b, 0) + sp.bin(k, b, 1) * sp.bin(k, b, 1));
+      }
+      auto peak = m::value(beta * sp.bin(k, 0, 2));
+      for (int b = 1; b < sp.bins; ++b) peak = m::max(peak, m::value(beta * sp.bin(k, b, 2)));
+      V weight(0.0), moment(0.0);
+      for (int b = 0; b < sp.bins; ++b) {
+        const V e = m::exp(beta * sp.bin(k, b, 2) - peak);
+        sp.bin(k, b, 3) = e;
+        weight += e;
+        moment += e * (b * df);
+      }
+      frequency[k] = moment / weight;
+      if constexpr (Scalar<T>::kTangents > 0) {
+        const V share = 1.0 / weight;
+        for (int b = 0; b < sp.bins; ++b) {
+          const V mag = sp.bin(k, b, 2);
+          const auto live = mag > 0.0;
+          const V scale = m::select(
+              live, sp.bin(k, b, 3) * share * (b * df - frequency[k]) * (beta / m::select(live, mag, V(1.0))), V(0.0));
+          sp.bin(k, b, 0) = sp.bin(k, b, 0) * scale;
+          sp.bin(k, b, 1) = sp.bin(k, b, 1) * scale;
+        }
+        for (int b = sp.bins; b < sp.padded; ++b) sp.bin(k, b, 0) = sp.bin(k, b, 1) = V(0.0);
+      }
+    }
   }
 
   SLOPPY_HD static int binCount(const double* opt) { return intOption(opt[kFMax] / opt[kDf]) + 1; }
