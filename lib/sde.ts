@@ -149,7 +149,7 @@ export async function simulate(model: string, z: unknown, opts: SimulateOptions 
   const dtOption = descriptor.options.findIndex((o) => o.name === 'dt');
   return {
     model,
-    statNames: info.stats,
+    statNames: [...info.stats],
     stats: out.stats,
     grad: opts.grad ? out.grad : undefined,
     trajectories: stride > 0 ? out.trajectory : undefined,

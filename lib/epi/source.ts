@@ -54,7 +54,7 @@ export function builtInSource(
     name: model,
     builtIn: true,
     params: info.params,
-    statNames: info.stats,
+    statNames: [...info.stats],
     options: optionValues,
     trials,
     async evaluate(z, _n, seed, grad, signal) {

@@ -68,8 +68,12 @@ describe('EPI on the built-in models', () => {
 
   // The paper's settings with its "gaussian approximation" of the ABC samples as the start (the reference code's
   // unit variance does not converge in six epochs: Var[hub] p = 0 throughout, std 0.093 Hz; measured, seed 1).
-  // Measured with seed 1: converged at epoch 5 (as the paper's), fresh hub mean 0.547 Hz and std 0.016 Hz; at the
-  // mode (5.83, 1.39) nS the Hessian of log q has eigenvalues −212 and −3.66 (the paper: −10.7 and −3.22).
+  // Measured with seed 1 when this test was written: converged at epoch 5 (as the paper's), fresh hub mean 0.547 Hz
+  // and std 0.016 Hz; at the mode (5.83, 1.39) nS the Hessian of log q has eigenvalues −212 and −3.66 (the paper:
+  // −10.7 and −3.22). On the build of 2026-12-02, seed 1 converges at epoch 1 (p = 0.82 and 0.90), but convergence
+  // hangs on the seed: seed 2 does not converge in six epochs (Var[hub] p = 0 at every epoch), and neither does
+  // seed 1 when the statistics' gradients move by 3e-14 relative (a reordered DFT adjoint, not landed). One seed
+  // passing is what this test shows, not that every seed converges.
   it('stg: hub frequency 0.55 ± 0.025 Hz, two negative Hessian eigenvalues at the mode', async () => {
     const r = await epi('stg', { seed: 1, init: { abc: 500, abcStd: 'sample' }, stopEarly: true });
     expect(r.converged).toBe(true);
