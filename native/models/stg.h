@@ -277,8 +277,8 @@ struct Stg {
   template <class T>
   SLOPPY_HD static void filter(const Spectrum<T>& sp) {
     using V = typename Scalar<T>::Base;
-    V mean[kNeurons], sum[kNeurons], leaving[kNeurons];
-    for (int k = 0; k < kNeurons; ++k) mean[k] = sum[k] = leaving[k] = V(0.0);
+    V sum[kNeurons], leaving[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) sum[k] = leaving[k] = V(0.0);
     for (int j = 0; j < sp.len; ++j) {
       if (j % kResum == 0) {
         for (int k = 0; k < kNeurons; ++k) sum[k] = V(0.0);
@@ -290,10 +290,20 @@ struct Stg {
       }
       for (int k = 0; k < kNeurons; ++k) {
         leaving[k] = sp.sample(j, k);
-        const V average = sum[k] / static_cast<double>(sp.window);
-        sp.sample(j, k) = average;
-        mean[k] += average;
+        sp.sample(j, k) = sum[k] / static_cast<double>(sp.window);
       }
+    }
+    centre(sp);
+  }
+
+  // Each neuron's first len samples less their mean: an orthogonal projection, so also its own adjoint.
+  template <class T>
+  SLOPPY_HD static void centre(const Spectrum<T>& sp) {
+    using V = typename Scalar<T>::Base;
+    V mean[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) mean[k] = V(0.0);
+    for (int j = 0; j < sp.len; ++j) {
+      for (int k = 0; k < kNeurons; ++k) mean[k] += sp.sample(j, k);
     }
     for (int k = 0; k < kNeurons; ++k) mean[k] = mean[k] / static_cast<double>(sp.len);
     for (int j = 0; j < sp.len; ++j) {
@@ -307,15 +317,9 @@ struct Stg {
   template <class T>
   SLOPPY_HD static void filterAdjoint(const Spectrum<T>& sp) {
     using V = typename Scalar<T>::Base;
-    V mean[kNeurons], sum[kNeurons];
-    for (int k = 0; k < kNeurons; ++k) mean[k] = sum[k] = V(0.0);
-    for (int j = 0; j < sp.len; ++j) {
-      for (int k = 0; k < kNeurons; ++k) mean[k] += sp.sample(j, k);
-    }
-    for (int k = 0; k < kNeurons; ++k) mean[k] = mean[k] / static_cast<double>(sp.len);
-    for (int j = 0; j < sp.len; ++j) {
-      for (int k = 0; k < kNeurons; ++k) sp.sample(j, k) -= mean[k];
-    }
+    centre(sp);
+    V sum[kNeurons];
+    for (int k = 0; k < kNeurons; ++k) sum[k] = V(0.0);
     for (int j = sp.kept - sp.window; j < sp.kept; ++j) {
       for (int k = 0; k < kNeurons; ++k) sum[k] += sp.sample(j, k);
     }

@@ -62,14 +62,17 @@ describe('rnn2', () => {
 
   it('takes z of width 4N for the N of each call, whatever N the call before had', async () => {
     // The description is kept between calls with the same options; a changed N must describe afresh.
-    for (const n of [2, 3, 2, 3]) {
-      const z = new Float64Array(4 * n).fill(0.1);
-      const r = await statistics('rnn2', z, { options: { N: n, g: 0 } });
+    for (const [n, other] of [[2, 3], [3, 2], [2, 3], [3, 2]]) {
+      const r = await statistics('rnn2', new Float64Array(4 * n).fill(0.1), { options: { N: n, g: 0 } });
       expect(r.shape.params).toBe(4 * n);
-      await expect(statistics('rnn2', new Float64Array(4 * (5 - n)).fill(0.1), { options: { N: n, g: 0 } }))
+      // z sized for the N of the call before is refused.
+      await expect(statistics('rnn2', new Float64Array(4 * other).fill(0.1), { options: { N: n, g: 0 } }))
         .rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     }
-    expect(models.describeWith('rnn2', Float64Array.from([2, 0.01, NaN])).params).toHaveLength(8);
+    // The same options, NaN included, find the kept description; others get their own.
+    const withNaN = () => models.describeWith('rnn2', Float64Array.from([2, 0.01, NaN]));
+    expect(withNaN()).toBe(withNaN());
+    expect(models.describeWith('rnn2', Float64Array.from([2, 0.01, 0.01]))).not.toBe(withNaN());
   });
 
   it('has the example point W block [[0.3, 2], [0, 0.5]]: Re λ1 = 0.5 + eps, λs = 0.4 + √1.01', async () => {
