@@ -5,15 +5,16 @@
 // machine) and numpy's A @ A.T (syrk), in the same run and on the same A: r rows, K columns, streamed in column
 // chunks generated on the fly as a(i, j) = sin(i·K + j), so that no side ever holds all of A (15 000 × 10⁶ doubles
 // would be 120 GB). The sides take turns chunk by chunk (sloppy, Eigen, numpy), so that on a shared machine all
-// see about the same load; each side's time is the sum of its chunk products (generation and accumulation of G
-// untimed), in wall and in CPU seconds: the machine this runs on is shared, and the CPU time a side's process
+// see about the same load; each side's time is the sum of its chunk products (generation untimed; sloppy and
+// Eigen add into G inside the product, numpy's G += P is untimed), in wall and in CPU seconds: the machine this runs on is shared, and the CPU time a side's process
 // spent is what the others' load disturbs least.
 // sloppy and numpy are counted r(r+1)K flops (one triangle), the GEMM 2r²K (what it computes); the issue's target
 // is sloppy ≥ 80% of the best rate any peer reaches. A size runs its chunks until K or `--budget` seconds of
-// sloppy's products are spent ("K timed"). Each size runs on float64 and on float32 A (`--dtypes`): sloppy
-// accumulates float32 input in double, Eigen and numpy compute a float32 product in float32.
+// sloppy's products are spent ("K timed"). Each size runs on float64 and on float32 A (`--dtypes`): Eigen and
+// numpy compute a float32 product in float32, and so does sloppy (float32Accumulation), unless
+// `--accumulate double` asks for its double accumulation of float32 input.
 //   node bench/gram.js [--full] [--rows 1000,2000] [--cols 10000,100000] [--chunk 10000] [--budget 10]
-//                      [--dtypes float64,float32] [--threads N] [--no-numpy] [--out FILE]
+//                      [--dtypes float64,float32] [--accumulate float|double] [--threads N] [--no-numpy] [--out FILE]
 // The Eigen peer is built on request: npx cmake-js build --target eigen_gemm_reference
 const fs = require('node:fs');
 const os = require('node:os');
@@ -32,7 +33,7 @@ const TARGET = 0.8;
 function parseArgs(argv) {
   const list = (v) => v.split(',').map(Number);
   const args = { rows: [1000, 2000, 4000], cols: [1e4, 1e5], chunk: 1e4, budget: 10, threads: os.availableParallelism(),
-    dtypes: ['float64', 'float32'], numpy: true, out: path.join(__dirname, 'results', 'gram-latest.json') };
+    dtypes: ['float64', 'float32'], accumulate: 'float', numpy: true, out: path.join(__dirname, 'results', 'gram-latest.json') };
   for (let i = 0; i < argv.length; ++i) {
     const value = () => argv[++i];
     switch (argv[i]) {
@@ -41,6 +42,7 @@ function parseArgs(argv) {
       case '--cols': args.cols = list(value()); break;
       case '--chunk': args.chunk = Number(value()); break;
       case '--dtypes': args.dtypes = value().split(','); break;
+      case '--accumulate': args.accumulate = value(); break;
       case '--budget': args.budget = Number(value()); break;
       case '--threads': args.threads = Number(value()); break;
       case '--no-numpy': args.numpy = false; break;
@@ -80,8 +82,9 @@ function startPeer(command, argv, threads) {
 }
 
 // One size: every chunk through sloppy, then each peer, until K or sloppy's budget is spent.
-async function measure(sloppy, peers, rows, cols, width, budget, threads, Type) {
-  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64), undefined, Type), { rows, cols: Math.min(width, 64), threads });
+async function measure(sloppy, peers, rows, cols, width, budget, threads, Type, float32Accumulation) {
+  const options = { rows, threads, float32Accumulation };
+  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64), undefined, Type), { ...options, cols: Math.min(width, 64) });
   const g = new Float64Array(rows * rows);
   const seconds = { sloppy: 0 };
   const cpu = { sloppy: 0 };
@@ -93,11 +96,10 @@ async function measure(sloppy, peers, rows, cols, width, budget, threads, Type) 
     const w = Math.min(width, cols - chunks * width);
     a = chunk(rows, cols, chunks * width, w, a, Type);
     const [start, used] = [process.hrtime.bigint(), process.cpuUsage()];
-    const { matrix } = await sloppy.fisher.gram(a, { rows, cols: w, threads });
+    await sloppy.fisher.gram(a, { ...options, cols: w, into: g });
     seconds.sloppy += Number(process.hrtime.bigint() - start) / 1e9;
     const spent = process.cpuUsage(used);
     cpu.sloppy += (spent.user + spent.system) / 1e6;
-    for (let i = 0; i < g.length; ++i) g[i] += matrix[i];
     for (const [name, peer] of Object.entries(peers)) {
       if (failures[name]) continue;
       const answer = await peer.chunk(chunks);
@@ -141,19 +143,22 @@ async function main() {
   for (const dtype of args.dtypes) {
     if (!types[dtype]) throw new Error(`unknown dtype ${dtype}; float64 or float32`);
   }
+  if (!['float', 'double'].includes(args.accumulate)) throw new Error(`unknown --accumulate ${args.accumulate}; float or double`);
+  if (args.dtypes.includes('float32')) console.log(`sloppy accumulates float32 input in ${args.accumulate}`);
   for (const dtype of args.dtypes) for (const r of args.rows) {
     for (const K of args.cols) {
       const width = Math.min(K, args.chunk);
       const peers = {};
       if (eigen) peers.eigen = startPeer(EIGEN, [r, K, width, dtype].map(String), args.threads);
       if (args.numpy) peers.numpy = startPeer(PYTHON, [NUMPY, r, K, width, dtype].map(String), args.threads);
-      const { chunks, sides } = await measure(sloppy, peers, r, K, width, args.budget, args.threads, types[dtype]);
+      const { chunks, sides } = await measure(sloppy, peers, r, K, width, args.budget, args.threads, types[dtype],
+        dtype === 'float32' && args.accumulate === 'float');
       const timed = Math.min(K, chunks * width);
       const gram = r * (r + 1) * timed;
       const side = (answer, flops) => (answer?.seconds
         ? { ...answer, rate: flops / answer.seconds / 1e9, cpuRate: flops / answer.cpu / 1e9 } : answer);
       const row = {
-        dtype, rows: r, cols: K, colsTimed: timed, chunk: width,
+        dtype, accumulate: dtype === 'float32' ? args.accumulate : 'double', rows: r, cols: K, colsTimed: timed, chunk: width,
         sloppy: side(sides.sloppy, gram), eigen: side(sides.eigen, 2 * r * r * timed), numpy: side(sides.numpy, gram),
       };
       for (const name of ['eigen', 'numpy']) if (row[name]?.error) notes.push(`${name} at ${dtype}, r = ${r}, K = ${K}: ${row[name].error}`);

@@ -298,6 +298,7 @@ export interface NativeBinding {
       scale: number;
       transposed: boolean;
       f32Accumulate: boolean;
+      into?: Float64Array;
       threads: number;
       device: 'cpu' | 'cuda';
       token?: NativeCancelToken;

@@ -112,8 +112,20 @@ std::vector<double> gramDevice(const GramJob& job) {
 }  // namespace
 
 std::vector<double> gramCuda(const GramJob& job) {
-  if (job.f32) return job.f32Accumulate ? gramDevice<float, float>(job) : gramDevice<float, double>(job);
-  return gramDevice<double, double>(job);
+  std::vector<double> g;
+  if (job.f32) g = job.f32Accumulate ? gramDevice<float, float>(job) : gramDevice<float, double>(job);
+  else g = gramDevice<double, double>(job);
+  if (job.into == nullptr) return g;
+  // As on the CPU: the upper triangle of `into` plus the product, mirrored.
+  const int64_t n = job.transposed ? job.cols : job.rows;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = i; j < n; ++j) {
+      const double v = job.into[i * n + j] + g[i * n + j];
+      job.into[i * n + j] = v;
+      job.into[j * n + i] = v;
+    }
+  }
+  return {};
 }
 
 }  // namespace sloppy

@@ -1,5 +1,6 @@
-// Bindings for Gram products: fisher.gram({ a, rows, cols, scale, transposed, f32Accumulate, threads, device,
-// token, onProgress }) → Promise<Float64Array> (the full symmetric product).
+// Bindings for Gram products: fisher.gram({ a, rows, cols, scale, transposed, f32Accumulate, into, threads,
+// device, token, onProgress }) → Promise<Float64Array> (the full symmetric product; `into` itself, with the
+// product added, when given).
 // The classifier's calls (fisher.classifier*) live in fisher_classifier.cc.
 #include <memory>
 
@@ -39,6 +40,18 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
   auto input = std::make_shared<Napi::Reference<Napi::Value>>(Napi::Persistent(a));
   job->a = a.As<Napi::TypedArray>().ArrayBuffer().Data();
   job->a = static_cast<const char*>(job->a) + a.As<Napi::TypedArray>().ByteOffset();
+  const Napi::Value into = args.Get("into");
+  std::shared_ptr<Napi::Reference<Napi::Value>> target;
+  if (!into.IsUndefined()) {
+    const int64_t order = job->transposed ? job->cols : job->rows;
+    if (!into.IsTypedArray() || into.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        into.As<Napi::TypedArray>().ElementLength() != static_cast<size_t>(order * order)) {
+      throw codedError(env, "ERR_INVALID_ARG_VALUE", "into must be a Float64Array of order × order numbers");
+    }
+    target = std::make_shared<Napi::Reference<Napi::Value>>(Napi::Persistent(into));
+    job->into = reinterpret_cast<double*>(static_cast<char*>(into.As<Napi::TypedArray>().ArrayBuffer().Data()) +
+                                          into.As<Napi::TypedArray>().ByteOffset());
+  }
   const bool cuda = wantsCuda(env, args);
   return startJobOf(
       env, args, job,
@@ -48,8 +61,13 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
 #endif
         return gramCpu(j);
       },
-      [input](Napi::Env e, std::vector<double>& g) -> Napi::Value {
+      [input, target](Napi::Env e, std::vector<double>& g) -> Napi::Value {
         input->Reset();
+        if (target) {
+          const Napi::Value result = target->Value();
+          target->Reset();
+          return result;
+        }
         return toFloat64Array(e, std::move(g));
       });
 }

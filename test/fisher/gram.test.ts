@@ -48,6 +48,70 @@ describe('Gram products', () => {
     expect(maxRelative(g.matrix, naive(a64, rows, cols, false))).toBeGreaterThan(1e-10);
   });
 
+  // Summing n products in float, each multiply-add rounded once, errs by at most γ_n·Σ|a_ik·a_jk|, γ_n = n·u/(1 − n·u),
+  // u = 2⁻²⁴; the CPU sums each 1 024-column chunk in float and the chunks in double, so n ≤ 1 024. Each shape
+  // runs the products of order ≤ 100 (the bound's check is cubic), both sums crossing a chunk for some shape.
+  it.each([[1, 1], [33, 5], [70, 1100], [1100, 9]])('accumulates a %i × %i Float32 matrix in float on request, within the float-summation bound', async (rows, cols) => {
+    const a = Float32Array.from(randomMatrix(rows, cols, 11 + rows));
+    const products = (['AAt', 'AtA'] as const).filter((p) => (p === 'AAt' ? rows : cols) <= 100);
+    for (const product of products) {
+      const exact = naive(a, rows, cols, product === 'AtA');
+      const g = await fisher.gram(a, { rows, cols, product, float32Accumulation: true });
+      const [order, depth] = product === 'AtA' ? [cols, rows] : [rows, cols];
+      const at = (i: number, k: number) => Math.abs(product === 'AtA' ? a[k * cols + i] : a[i * cols + k]);
+      const n = Math.min(depth, 1024);
+      const gamma = (n * 2 ** -24) / (1 - n * 2 ** -24);
+      let worst = 0;
+      for (let i = 0; i < order; ++i) {
+        for (let j = 0; j < order; ++j) {
+          let magnitude = 0;
+          for (let k = 0; k < depth; ++k) magnitude += at(i, k) * at(j, k);
+          worst = Math.max(worst, Math.abs(g.matrix[i * order + j] - exact[i * order + j]) / (gamma * magnitude));
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+      // Rounded in float, not in double: past a few terms some entry must differ from the exact sum.
+      if (depth > 4) expect(maxRelative(g.matrix, exact)).toBeGreaterThan(1e-10);
+    }
+  });
+
+  // A streamed through in column chunks (row chunks for Aᵀ·A), each product added into one matrix, equals the
+  // one-shot product; the chunk widths are odd, so every chunk ends off the tiles and the 512-column passes.
+  it.each(['AAt', 'AtA'] as const)('adds %s products of chunks into one matrix, equal to the one-shot product', async (product) => {
+    const [rows, cols] = product === 'AAt' ? [70, 1500] : [1500, 70];
+    const a = randomMatrix(rows, cols, 21);
+    const scale = 1 / 3;
+    const whole = await fisher.gram(a, { rows, cols, scale, product });
+    const into = new Float64Array(70 * 70);
+    for (const [first, width] of [[0, 333], [333, 700], [1033, 467]]) {
+      const piece = product === 'AAt'
+        ? Float64Array.from({ length: rows * width }, (_, e) => a[Math.floor(e / width) * cols + first + (e % width)])
+        : a.slice(first * cols, (first + width) * cols);
+      const dims = product === 'AAt' ? { rows, cols: width } : { rows: width, cols };
+      const g = await fisher.gram(piece, { ...dims, scale, product, into });
+      expect(g.matrix).toBe(into);
+      expect(g.order).toBe(70);
+    }
+    expect(maxRelative(into, whole.matrix)).toBeLessThan(1e-14);
+    expect(maxRelative(into, naive(a, rows, cols, product === 'AtA', scale))).toBeLessThan(1e-13);
+  });
+
+  it('reads only the upper triangle of into and mirrors the sum', async () => {
+    const a = randomMatrix(20, 50, 4);
+    const once = await fisher.gram(a, { rows: 20, cols: 50 });
+    const into = Float64Array.from(once.matrix);
+    for (let i = 0; i < 20; ++i) for (let j = 0; j < i; ++j) into[i * 20 + j] = Number.NaN;
+    await fisher.gram(a, { rows: 20, cols: 50, into });
+    expect(maxRelative(into, once.matrix.map((v) => 2 * v))).toBeLessThan(1e-15);
+  });
+
+  it('ignores float32Accumulation for Float64 input', async () => {
+    const a = randomMatrix(40, 300, 13);
+    const plain = await fisher.gram(a, { rows: 40, cols: 300 });
+    const asked = await fisher.gram(a, { rows: 40, cols: 300, float32Accumulation: true });
+    expect(asked.matrix).toEqual(plain.matrix);
+  });
+
   it("picks the smaller product with 'auto', and both share their nonzero spectrum", async () => {
     const [rows, cols] = [12, 5];
     const a = randomMatrix(rows, cols, 9);
@@ -73,6 +137,11 @@ describe('Gram products', () => {
     await expect(fisher.gram(a, { rows: 3, cols: 4 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     await expect(fisher.gram([1, 2] as never, { rows: 1, cols: 2 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(fisher.gram(a, { rows: 4, cols: 4, product: 'AB' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(fisher.gram(a, { rows: 2, cols: 8, into: new Float64Array(16) })).rejects.toThrow(/2 × 2 numbers/);
+    await expect(fisher.gram(a, { rows: 4, cols: 4, into: new Float32Array(16) as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    const shared = new Float64Array(32);
+    await expect(fisher.gram(shared.subarray(0, 16), { rows: 4, cols: 4, into: shared.subarray(8, 24) })).rejects.toThrow(/share memory/);
+    await fisher.gram(shared.subarray(0, 16), { rows: 4, cols: 4, into: shared.subarray(16) });
     await expect(fisher.gram(a, { rows: 4, cols: 4, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORT_ERR' });
     const big = randomMatrix(1500, 2000, 2);
     const controller = new AbortController();
