@@ -84,8 +84,11 @@ function startPeer(command, argv, threads) {
 // One size: every chunk through sloppy, then each peer, until K or sloppy's budget is spent.
 async function measure(sloppy, peers, rows, cols, width, budget, threads, Type, float32Accumulation) {
   const options = { rows, threads, float32Accumulation };
-  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64), undefined, Type), { ...options, cols: Math.min(width, 64) });
+  // A narrow untimed product into G first, then G zeroed, as the Eigen peer does: the first writes to fresh
+  // pages would otherwise fault inside the first timed product (all of it when K is one chunk).
   const g = new Float64Array(rows * rows);
+  await sloppy.fisher.gram(chunk(rows, cols, 0, Math.min(width, 64), undefined, Type), { ...options, cols: Math.min(width, 64), into: g });
+  g.fill(0);
   const seconds = { sloppy: 0 };
   const cpu = { sloppy: 0 };
   const failures = {};
