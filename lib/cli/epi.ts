@@ -30,7 +30,7 @@ export const epiFlags: Record<string, FlagSpec> = {
   set: { type: 'list', help: 'a model option "name=value" (repeatable)' },
   samples: { type: 'number', help: 'samples written to samples.npy (default 10000)' },
   'stop-early': { type: 'boolean', help: 'stop at the first converged epoch' },
-  'batch-norm': { type: 'boolean', help: "batch norm after each of the flow's permutations (CPU only)" },
+  'batch-norm': { type: 'boolean', help: "batch norm after each of the flow's permutations" },
   resume: { type: 'boolean', help: 'continue from the checkpoint in the run folder' },
   threads: { type: 'number', help: 'CPU threads (default all)' },
   out: { type: 'string', help: 'run folder (default ./out/epi-<model>)' },

@@ -27,7 +27,7 @@ export interface FlowOptions {
    * its own mean and biased variance, and its gradient includes every sample's dependence on them. Every query
    * (samples, densities, their derivatives, modes) uses the moving statistics instead, so that batch norm is
    * then a fixed affine map and samples and log q describe one distribution — unlike a flow that renormalises
-   * each query batch with that batch's statistics. Runs on the CPU only. Default false.
+   * each query batch with that batch's statistics. Default false.
    */
   batchNorm?: boolean;
   /**
@@ -145,15 +145,9 @@ export class Flow {
   /** @internal */
   readonly handle: NativeFlow;
 
-  /** With batch norm, 'auto' takes the CPU and 'cuda' is refused (ERR_INVALID_ARG_VALUE). */
   constructor(spec: FlowSpec, opts: { device?: Device } = {}) {
     this.spec = spec;
-    if (spec.batchNorm && opts.device === 'cuda') {
-      throw new SloppyError('ERR_INVALID_ARG_VALUE', "batch norm runs on the CPU only; device 'cuda' cannot train it");
-    }
-    const resolved = resolveDevice(opts.device);
-    const choice =
-      spec.batchNorm && resolved.device === 'cuda' ? { device: 'cpu' as const, reason: 'batch norm runs on the CPU only' } : resolved;
+    const choice = resolveDevice(opts.device);
     this.device = choice.device;
     this.deviceReason = choice.reason;
     this.handle = new native.Flow({

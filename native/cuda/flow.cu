@@ -1,6 +1,8 @@
 // The flow on the GPU: thin kernels around the per-sample routines of native/flow/ (one thread per sample)
 // and the outer-product sums of gradient.h (one thread per weight, summing over samples in order, so the
-// gradient does not depend on scheduling).
+// gradient does not depend on scheduling). With batch norm a training batch runs stage by stage, and between
+// stages one thread per coordinate sums the batch statistics (forward) or their cotangents (reverse) over the
+// samples in order.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -58,6 +60,90 @@ __global__ void pullKernel(FlowView v, int64_t n, const double* zBar, const doub
   if (t >= n) return;
   pullBack(v, zBar + t * v.shape.dim, qBar[t], tape + t * v.shape.tapeSize(), cotape + t * v.shape.cotapeSize(),
            scratch + t * pushScratch(v.shape));
+}
+
+// Training stages [s0, s1) of every sample with batch norm: from the base noise at stage 0, else from the tape
+// where the previous launch stopped; each sample's running log-determinant waits in ldj between launches.
+__global__ void stagesKernel(FlowView v, int s0, int s1, int64_t n, uint64_t seed, uint32_t step, const double* stats,
+                             double* tape, double* ldj, double* scratch) {
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  double* tp = tape + t * v.shape.tapeSize();
+  if (s0 == 0) {
+    makePathRng(seed, static_cast<uint64_t>(t), 0).normals(step, Stream::Dynamics, stageTape(v.shape, tp, 0).in, v.shape.dim);
+    ldj[t] = 0.0;
+  }
+  pushStages(v, s0, s1, stats, tp, scratch + t * pushScratch(v.shape), ldj[t]);
+}
+
+__global__ void tailKernel(FlowView v, int64_t n, double* tape, double* ldj, double* z, double* logq) {
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  logq[t] = pushTail(v, tape + t * v.shape.tapeSize(), z + t * v.shape.dim, ldj[t]);
+}
+
+// Batch norm s's statistics, one thread per coordinate: the batch mean of its input, then the biased variance
+// about that mean.
+__global__ void batchMomentsKernel(FlowShape f, int s, int64_t n, const double* tape, double* stats) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= f.dim) return;
+  double* layer = stats + 2 * static_cast<int64_t>(f.dim) * s;
+  double sum = 0.0;
+  for (int64_t k = 0; k < n; ++k) sum += stageTape(f, tape + k * f.tapeSize(), s).bnIn[i];
+  const double mean = sum / n;
+  double sq = 0.0;
+  for (int64_t k = 0; k < n; ++k) {
+    const double d = stageTape(f, tape + k * f.tapeSize(), s).bnIn[i] - mean;
+    sq += d * d;
+  }
+  layer[i] = mean;
+  layer[f.dim + i] = sq / n;
+}
+
+// The sums S = Σ ȳ and Q = Σ ȳ·x̂ of batch norm s over the batch (batchNormBackward), one thread per coordinate,
+// from the cotangents of its outputs in hBar.
+__global__ void cotangentSumsKernel(FlowShape f, int s, int64_t n, const double* tape, const double* hBar,
+                                    const double* stats, double* sums) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= f.dim) return;
+  const double* layer = bnStatsOf(f, stats, s);
+  const double sigma = ::sqrt(layer[f.dim + i] + f.bnEpsilon);
+  double yBar = 0.0, yBarXHat = 0.0;
+  for (int64_t k = 0; k < n; ++k) {
+    const double b = hBar[k * f.dim + i];
+    yBar += b;
+    yBarXHat += b * ((stageTape(f, tape + k * f.tapeSize(), s).bnIn[i] - layer[i]) / sigma);
+  }
+  sums[i] = yBar;
+  sums[f.dim + i] = yBarXHat;
+}
+
+__global__ void batchNormWeightKernel(FlowView v, int s, const double* sums, double ldjBar, double* g) {
+  if (blockIdx.x == 0 && threadIdx.x == 0) batchNormWeightGradient(v.shape, v.bn(s), sums, ldjBar, g + v.shape.bnOffset(s));
+}
+
+// Reverse mode of stages [s0, s1) with batch norm: after the tail when s1 is the last stage, else through batch
+// norm s0 first, with its batch sums.
+__global__ void pullStagesKernel(FlowView v, int s0, int s1, int64_t n, const double* zBar, const double* qBar,
+                                 const double* stats, const double* sums, double ldjBar, const double* tape,
+                                 double* cotape, double* hBar, double* scratch) {
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  const FlowShape& f = v.shape;
+  const double* tp = tape + t * f.tapeSize();
+  double* co = cotape + t * f.cotapeSize();
+  double* hb = hBar + t * f.dim;
+  if (s1 == f.stages) {
+    pullTail(v, zBar + t * f.dim, qBar[t], tp, co, hb);
+  } else {
+    batchNormBackward(f, v.bn(s0), bnStatsOf(f, stats, s0), sums, static_cast<double>(n), ldjBar,
+                      stageTape(f, tp, s0).bnIn, 1.0, hb);
+  }
+  pullStages(v, s0, s1, qBar[t], tp, co, hb, scratch + t * pushScratch(f));
+}
+
+__global__ void movingKernel(FlowShape f, const double* stats, double* w) {
+  if (blockIdx.x == 0 && threadIdx.x == 0) batchNormUpdateMoving(f, stats, w + f.movingOffset());
 }
 
 // One thread per entry of a term's block (column `cols` is the bias).
@@ -138,6 +224,7 @@ struct FlowCuda {
   int64_t adamStep = 0;
   int64_t n = 0;  // samples in the batch whose tape is held
   Growable<double> tape, cotape, z, logq, scratch, zBar, qBar, grad, norm;
+  Growable<double> ldj, bnStats, hBar, bnSums;  // batch norm's training buffers
   std::vector<OuterTerm> terms;
 
   FlowView view() const {
@@ -218,8 +305,19 @@ void flowCudaForward(FlowCuda& d, int64_t n, uint64_t seed, uint32_t step, doubl
   double* dq = d.logq.get(n);
   double* dt = d.tape.get(n * v.shape.tapeSize());
   double* ds = d.scratch.get(n * (pushScratch(v.shape) + D));
-  pushKernel<<<blocksFor(n), kThreads>>>(v, 0, n, seed, step, Stream::Dynamics, dz, dq, dt, ds);
-  sync("flow pushKernel");
+  const FlowShape& f = v.shape;
+  if (f.batchNorm) {
+    double* ldj = d.ldj.get(n);
+    double* stats = d.bnStats.get(static_cast<size_t>(f.bnLayers()) * 2 * D);
+    for (int s = 0; s < f.stages; ++s) {
+      stagesKernel<<<blocksFor(n), kThreads>>>(v, s, s + 1, n, seed, step, stats, dt, ldj, ds);
+      if (s + 1 < f.stages) batchMomentsKernel<<<blocksFor(D), kThreads>>>(f, s, n, dt, stats);
+    }
+    tailKernel<<<blocksFor(n), kThreads>>>(v, n, dt, ldj, dz, dq);
+  } else {
+    pushKernel<<<blocksFor(n), kThreads>>>(v, 0, n, seed, step, Stream::Dynamics, dz, dq, dt, ds);
+  }
+  sync("flow forward");
   cudaCheck(cudaMemcpy(z, dz, n * D * sizeof(double), cudaMemcpyDeviceToHost), "flow forward z");
   cudaCheck(cudaMemcpy(logq, dq, n * sizeof(double), cudaMemcpyDeviceToHost), "flow forward log q");
   d.n = n;
@@ -239,20 +337,36 @@ void flowCudaBackwardAdam(FlowCuda& d, const double* zBar, const double* qBar, c
   double* norm = d.norm.get(1);
   cudaCheck(cudaMemcpy(dzb, zBar, n * f.dim * sizeof(double), cudaMemcpyHostToDevice), "flow zBar");
   cudaCheck(cudaMemcpy(dqb, qBar, n * sizeof(double), cudaMemcpyHostToDevice), "flow qBar");
-  pullKernel<<<blocksFor(n), kThreads>>>(v, n, dzb, dqb, d.tape.get(0), dco, ds);
-  sync("flow pullKernel");
+  double ldjBar = 0.0;
+  for (int64_t i = 0; i < n; ++i) ldjBar -= qBar[i];
   cudaCheck(cudaMemset(g, 0, P * sizeof(double)), "flow gradient reset");
+  if (f.batchNorm) {
+    double* stats = d.bnStats.get(0);
+    double* hBar = d.hBar.get(n * f.dim);
+    double* sums = d.bnSums.get(2 * f.dim);
+    for (int s1 = f.stages; s1 > 0; --s1) {
+      const int s0 = s1 - 1;
+      if (s1 < f.stages) {
+        cotangentSumsKernel<<<blocksFor(f.dim), kThreads>>>(f, s0, n, d.tape.get(0), hBar, stats, sums);
+        batchNormWeightKernel<<<1, 1>>>(v, s0, sums, ldjBar, g);
+      }
+      pullStagesKernel<<<blocksFor(n), kThreads>>>(v, s0, s1, n, dzb, dqb, stats, sums, ldjBar, d.tape.get(0), dco,
+                                                   hBar, ds);
+    }
+  } else {
+    pullKernel<<<blocksFor(n), kThreads>>>(v, n, dzb, dqb, d.tape.get(0), dco, ds);
+  }
+  sync("flow reverse pass");
   for (const OuterTerm& t : d.terms) {
     outerKernel<<<blocksFor(static_cast<int64_t>(t.rows) * (t.cols + 1)), kThreads>>>(
         t, n, d.tape.get(0), f.tapeSize(), dco, f.cotapeSize(), g);
   }
-  double ldjBar = 0.0;
-  for (int64_t i = 0; i < n; ++i) ldjBar -= qBar[i];
   ldjKernel<<<blocksFor(f.dim), kThreads>>>(v, n, ldjBar, d.tape.get(0), dco, g);
   cudaCheck(cudaMemset(norm, 0, sizeof(double)), "flow norm reset");
   squareSumKernel<<<blocksFor(P), kThreads>>>(g, P, norm);
   const double lrT = adamStepSize(adam, ++d.adamStep);
   adamKernel<<<blocksFor(P), kThreads>>>(adam, lrT, g, norm, P, d.w->get(), d.m1->get(), d.m2->get());
+  if (f.batchNorm) movingKernel<<<1, 1>>>(f, d.bnStats.get(0), d.w->get());
   sync("flow backward and Adam");
   d.n = 0;
 }

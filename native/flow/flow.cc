@@ -88,7 +88,6 @@ FlowState Flow::initialState(const FlowShape& shape, const SupportMap& support, 
 
 Flow::Flow(FlowState state, bool cuda) : state_(std::move(state)) {
   if (!cuda) return;
-  if (state_.shape.batchNorm) throw CodedError("ERR_INVALID_ARG_VALUE", "batch norm runs on the CPU backend only");
 #ifdef SLOPPY_HAVE_CUDA
   gpu_ = flowCudaCreate(state_);
 #else

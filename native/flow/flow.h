@@ -52,8 +52,7 @@ class Flow {
   // permutation), post-affine a = 1, b = 0, batch norm γ = 1, β = 0 with moving mean 0 and variance 1; all
   // drawn from Philox keyed by `seed`.
   static FlowState initialState(const FlowShape& shape, const SupportMap& support, uint64_t seed);
-  // With cuda, weights and Adam moments live on the GPU (throws ERR_CUDA_UNAVAILABLE without a CUDA build, and
-  // ERR_INVALID_ARG_VALUE for batch norm, whose batch reductions only the CPU backend runs).
+  // With cuda, weights and Adam moments live on the GPU (throws ERR_CUDA_UNAVAILABLE without a CUDA build).
   Flow(FlowState state, bool cuda);
 
   bool onCuda() const { return gpu_ != nullptr; }

@@ -19,10 +19,24 @@ describeGpu('flow on CUDA', () => {
     expect(maxRelative(await gpu.logProb(a.z), await cpu.logProb(a.z))).toBeLessThan(1e-12);
   });
 
-  it("keeps a batch-norm flow on the CPU under 'auto', saying why", () => {
-    const flow = new Flow(flowSpec([0, 0], [1, 1], { batchNorm: true }), { device: 'auto' });
-    expect(flow.device).toBe('cpu');
-    expect(flow.deviceReason).toMatch(/batch norm/);
+  it('trains a batch-norm flow as the CPU does: batch statistics, their gradient and the moving statistics', async () => {
+    // 300 samples: not a multiple of the CPU's 8 lanes, nor of the GPU's 128 threads per block.
+    const s = flowSpec([-2, 0, -Infinity, -1, -3], [2, Infinity, Infinity, 4, 3],
+      { units: 12, postAffine: true, batchNorm: true, batchNormMomentum: 0.3, seed: 5 });
+    const flows = [new Flow(s, { device: 'cpu' }), new Flow(s, { device: 'cuda' })];
+    expect(flows[1].device).toBe('cuda');
+    const precision = Float64Array.from({ length: 25 }, (_, k) => (k % 6 === 0 ? 2 : 0));
+    for (const f of flows) {
+      const r = await f.handle.trainGaussian({ mean: Float64Array.from([0.5, 1, -0.3, 2, 0]), precision, iterations: 15,
+        firstStep: 0, seed: 2, batch: 300 });
+      expect(r.failedAt).toBe(-1);
+    }
+    // The weights include the moving statistics, which only the batch statistics of every step reach.
+    const [wc, wg] = flows.map((f) => f.state().weights);
+    expect(maxRelative(wg, wc)).toBeLessThan(1e-9);
+    const [a, b] = await Promise.all(flows.map((f) => f.sample(2000, { seed: 3, step: 1, stream: 'eval' })));
+    expect(maxRelative(b.z, a.z)).toBeLessThan(1e-9);
+    expect(maxRelative(b.logq, a.logq)).toBeLessThan(1e-9);
   });
 
   it('takes the same training steps (Gaussian fit, then EPI on lds2d)', async () => {
