@@ -6,8 +6,9 @@
 //   symLambda1   the largest eigenvalue of (W + Wᵀ)/2 on the full N×N matrix, found exactly from its rank-4
 //                structure in O(N) work.
 // z = [U (N×2 row-major), V (N×2 row-major)] has 4N entries with N an option, which is why this model has its
-// own runners instead of the fixed-size Dual<P> engine. The math below runs per thread on both backends with
-// O(1) scratch: rows of [U' V'] are regenerated from the counter-based noise whenever a pass needs them.
+// own runners instead of the fixed-size Dual<P> engine. The math below runs per thread on both backends. Given
+// 4N numbers of scratch (the CPU) it keeps the rows of [U' V'] from the first pass for the gradient pass; without
+// (a GPU thread, O(1) memory) it draws them again from the counter-based noise, the same numbers.
 #pragma once
 #include <string>
 #include <vector>
@@ -139,9 +140,9 @@ struct Rnn2 {
   // The statistics of one (parameter set, noise draw) and, when grad is not null, their gradients
   // (kStats × 4N, row-major): dRe λ₁ = Σ ∂Re λ₁/∂Wʳ ⊙ dWʳ with dWʳ = dV'ᵀU' + V'ᵀdU', and for the unit top
   // eigenvector v, dλˢ = vᵀ dS v = (vᵀdU')(V'ᵀv) + (vᵀdV')(U'ᵀv). The noise does not depend on z, so
-  // d/dz = d/d[U' V'].
+  // d/dz = d/d[U' V']. `rows` is null or scratch of 4N numbers.
   SLOPPY_HD static void evaluate(const double* opt, const double* z, const PathRng& rng, double* stats,
-                                 double* grad) {
+                                 double* grad, double* rows) {
     const int n = neurons(opt);
     const double eps = opt[kEps];
     double wr[2][2] = {{eps, 0.0}, {0.0, eps}};  // Wʳ[k][l] = Σᵢ V'ᵢₖ U'ᵢₗ, plus eps·I
@@ -150,6 +151,9 @@ struct Rnn2 {
     for (int i = 0; i < n; ++i) {
       double q[4];
       row(opt, z, rng, i, q);
+      if (rows != nullptr) {
+        for (int k = 0; k < 4; ++k) rows[4 * i + k] = q[k];
+      }
       for (int k = 0; k < 2; ++k) {
         for (int l = 0; l < 2; ++l) wr[k][l] += q[2 + k] * q[l];
       }
@@ -175,7 +179,11 @@ struct Rnn2 {
     const int p = 4 * n;
     for (int i = 0; i < n; ++i) {
       double q[4];
-      row(opt, z, rng, i, q);
+      if (rows != nullptr) {
+        for (int k = 0; k < 4; ++k) q[k] = rows[4 * i + k];
+      } else {
+        row(opt, z, rng, i, q);
+      }
       const double vi =
           n <= kJacobiMax ? sym.v[i] : q[0] * sym.c[0] + q[1] * sym.c[1] + q[2] * sym.c[2] + q[3] * sym.c[3];
       for (int k = 0; k < 2; ++k) {
