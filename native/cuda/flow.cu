@@ -19,7 +19,9 @@ namespace sloppy {
 namespace {
 
 constexpr int kThreads = 128;
-constexpr int64_t kSampleChunk = 1 << 14;  // samples per launch when only z and log q are kept
+// Samples per launch when only z and log q are kept, and at most so many tape numbers in flight.
+constexpr int64_t kSampleChunk = 1 << 14;
+constexpr int64_t kSampleTape = int64_t(1) << 25;
 
 int blocksFor(int64_t n) { return static_cast<int>((n + kThreads - 1) / kThreads); }
 
@@ -225,6 +227,8 @@ struct FlowCuda {
   int64_t n = 0;  // samples in the batch whose tape is held
   Growable<double> tape, cotape, z, logq, scratch, zBar, qBar, grad, norm;
   Growable<double> ldj, bnStats, hBar, bnSums;  // batch norm's training buffers
+  // Queries' own, so that sampling between a training batch's forward and reverse passes keeps its tape.
+  Growable<double> sampleZ, sampleLogq, sampleTape, sampleScratch;
   std::vector<OuterTerm> terms;
 
   FlowView view() const {
@@ -271,12 +275,11 @@ void flowCudaDownload(const FlowCuda& d, FlowState& s) {
 void flowCudaSample(FlowCuda& d, int64_t n, uint64_t seed, uint32_t step, Stream stream, double* z, double* logq) {
   const FlowView v = d.view();
   const int D = v.shape.dim;
-  const int64_t chunk = std::min(n, kSampleChunk);
-  double* dz = d.z.get(chunk * D);
-  double* dq = d.logq.get(chunk);
-  double* dt = d.tape.get(chunk * v.shape.tapeSize());
-  double* ds = d.scratch.get(chunk * (pushScratch(v.shape) + D));
-  d.n = 0;  // the tape buffer is reused: no training batch is held any more
+  const int64_t chunk = std::min({n, kSampleChunk, std::max<int64_t>(1, kSampleTape / v.shape.tapeSize())});
+  double* dz = d.sampleZ.get(chunk * D);
+  double* dq = d.sampleLogq.get(chunk);
+  double* dt = d.sampleTape.get(chunk * v.shape.tapeSize());
+  double* ds = d.sampleScratch.get(chunk * (pushScratch(v.shape) + D));
   for (int64_t first = 0; first < n; first += chunk) {
     const int64_t m = std::min(chunk, n - first);
     pushKernel<<<blocksFor(m), kThreads>>>(v, first, m, seed, step, stream, dz, dq, dt, ds);
@@ -301,6 +304,7 @@ void flowCudaLogProb(FlowCuda& d, const double* z, int64_t n, double* logq) {
 void flowCudaForward(FlowCuda& d, int64_t n, uint64_t seed, uint32_t step, double* z, double* logq) {
   const FlowView v = d.view();
   const int D = v.shape.dim;
+  d.n = 0;  // until this batch's tape is complete
   double* dz = d.z.get(n * D);
   double* dq = d.logq.get(n);
   double* dt = d.tape.get(n * v.shape.tapeSize());

@@ -1,7 +1,9 @@
 // G = A·Aᵀ on the GPU. A streams through the device in column chunks (so K ≥ 10⁶ and A larger than GPU
 // memory work); G stays resident and each chunk adds its product into G's lower triangle. Each 16 × 16
 // thread block owns one 64 × 64 tile of the triangle, every thread a 4 × 4 block of it, with the two row
-// panels staged through shared memory 16 columns at a time. Accumulation in float or double.
+// panels staged through shared memory 16 columns at a time. Sums run in float or double within each piece of
+// kPiece columns and G adds the pieces in double, as the CPU backend's chunks do, so that float accumulation's
+// error grows with the piece and not with K.
 #include <algorithm>
 #include <vector>
 
@@ -15,6 +17,7 @@ namespace {
 constexpr int kTile = 64;
 constexpr int kDepth = 16;
 constexpr int kThreads = 16;  // per side: 16 × 16 threads, 4 × 4 outputs each
+constexpr int64_t kPiece = 1024;  // columns summed in the accumulation type before G takes them in double
 
 __device__ void tileOf(int64_t t, int64_t& ti, int64_t& tj) {
   ti = static_cast<int64_t>((sqrt(8.0 * static_cast<double>(t) + 1.0) - 1.0) / 2.0);
@@ -24,7 +27,7 @@ __device__ void tileOf(int64_t t, int64_t& ti, int64_t& tj) {
 }
 
 template <class E, class Acc>
-__global__ void gramTileKernel(const E* chunk, int64_t rows, int64_t width, Acc* g) {
+__global__ void gramTileKernel(const E* chunk, int64_t rows, int64_t width, double* g) {
   __shared__ Acc as[kDepth][kTile + 1];
   __shared__ Acc bs[kDepth][kTile + 1];
   int64_t ti, tj;
@@ -56,21 +59,22 @@ __global__ void gramTileKernel(const E* chunk, int64_t rows, int64_t width, Acc*
         for (int v = 0; v < 4; ++v) acc[u][v] += x[u] * y[v];
     }
     __syncthreads();
-  }
-  for (int u = 0; u < 4; ++u) {
-    for (int v = 0; v < 4; ++v) {
-      const int64_t i = i0 + ty * 4 + u, j = j0 + tx * 4 + v;
-      if (i < rows && j < rows && j <= i) g[i * rows + j] += acc[u][v];
+    if ((k0 + kDepth) % kPiece != 0 && k0 + kDepth < width) continue;
+    for (int u = 0; u < 4; ++u) {
+      for (int v = 0; v < 4; ++v) {
+        const int64_t i = i0 + ty * 4 + u, j = j0 + tx * 4 + v;
+        if (i < rows && j < rows && j <= i) g[i * rows + j] += static_cast<double>(acc[u][v]);
+        acc[u][v] = Acc(0);
+      }
     }
   }
 }
 
-template <class Acc>
-__global__ void mirrorKernel(const Acc* g, int64_t rows, double scale, double* out) {
+__global__ void mirrorKernel(const double* g, int64_t rows, double scale, double* out) {
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (e >= rows * rows) return;
   const int64_t i = e / rows, j = e % rows;
-  out[e] = scale * static_cast<double>(j <= i ? g[i * rows + j] : g[j * rows + i]);
+  out[e] = scale * (j <= i ? g[i * rows + j] : g[j * rows + i]);
 }
 
 // Rows of the Gram product are rows of `a` (rows × cols, row-major); when transposed, they are its columns.
@@ -82,8 +86,8 @@ std::vector<double> gramDevice(const GramJob& job) {
   cudaCheck(cudaSetDevice(0), "cudaSetDevice");
   // Chunks of the summed dimension sized to about 512 MiB of staged A.
   const int64_t width = std::max<int64_t>(kDepth, std::min<int64_t>(depth, (int64_t(1) << 29) / (n * sizeof(E))));
-  DeviceBuffer<Acc> g(n * n);
-  cudaCheck(cudaMemset(g.get(), 0, n * n * sizeof(Acc)), "cudaMemset");
+  DeviceBuffer<double> g(n * n);
+  cudaCheck(cudaMemset(g.get(), 0, n * n * sizeof(double)), "cudaMemset");
   DeviceBuffer<E> chunk(n * width);
   std::vector<E> staged(static_cast<size_t>(n * width));
   const int64_t tiles = (n + kTile - 1) / kTile;
@@ -102,7 +106,7 @@ std::vector<double> gramDevice(const GramJob& job) {
   }
   DeviceBuffer<double> out(n * n);
   const int64_t total = n * n;
-  mirrorKernel<Acc><<<static_cast<unsigned>((total + 255) / 256), 256>>>(g.get(), n, job.scale, out.get());
+  mirrorKernel<<<static_cast<unsigned>((total + 255) / 256), 256>>>(g.get(), n, job.scale, out.get());
   cudaCheck(cudaGetLastError(), "mirrorKernel launch");
   std::vector<double> result(static_cast<size_t>(total));
   out.download(result.data(), total);

@@ -121,7 +121,10 @@ LangevinResult langevinCuda(const LangevinJob& job) {
   DeviceBuffer<double>* dPassage = uploaded(keep, r.passage);
   DeviceBuffer<double>* dTrajectory = uploaded(keep, r.trajectory);
 
-  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (stepWork(e) * n))));
+  // About 2e10 operations per launch, but no more than 1e8 per thread: each thread runs its path's steps in
+  // series, so a few paths alone would otherwise hold one launch, and cancellation and progress, for minutes.
+  const int64_t slab = std::max<int64_t>(
+      1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (stepWork(e) * std::max<int64_t>(n, 200)))));
   for (int64_t t0 = 0; t0 < job.steps; t0 += slab) {
     throwIfCancelled(job.cancelled);
     const int64_t until = std::min(job.steps, t0 + slab);

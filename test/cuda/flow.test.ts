@@ -39,6 +39,22 @@ describeGpu('flow on CUDA', () => {
     expect(maxRelative(b.logq, a.logq)).toBeLessThan(1e-9);
   });
 
+  it('keeps a training batch on the device through a query between its two passes', async () => {
+    // One statistic, z₀ itself (gradient e₀), so that trainEnd can take the Adam step on the device's tape.
+    const step = async (flow: Flow, query: boolean) => {
+      const { z } = await flow.handle.trainBegin({ batch: 200, seed: 6, step: 1 });
+      if (query) await flow.sample(3000, { seed: 9, stream: 'eval' });
+      const values = Float64Array.from({ length: 200 }, (_, i) => z[i * spec.dim]);
+      const grad = Float64Array.from({ length: 200 * spec.dim }, (_, k) => (k % spec.dim === 0 ? 1 : 0));
+      await flow.handle.trainEnd({ values, grad, statCount: 1, stats: Float64Array.from([0]), mean: Float64Array.from([0.5]),
+        variance: Float64Array.from([1]), eta: Float64Array.from([0.1, 0.2]), c: 1 });
+      return flow.state().weights;
+    };
+    const plain = await step(new Flow(spec, { device: 'cuda' }), false);
+    const queried = await step(new Flow(spec, { device: 'cuda' }), true);
+    expect(maxRelative(queried, plain)).toBe(0);
+  });
+
   it('takes the same training steps (Gaussian fit, then EPI on lds2d)', async () => {
     const lower = [-10, -10, -10, -10];
     const upper = [10, 10, 10, 10];

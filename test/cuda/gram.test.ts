@@ -1,5 +1,5 @@
 import { backends, fisher } from '../../lib';
-import { maxRelative, randomMatrix } from '../helpers/matrices';
+import { maxRelative, positiveFloat32, randomMatrix } from '../helpers/matrices';
 
 // The CUDA Gram kernel against the CPU one; reported as skipped without a usable GPU.
 const describeGpu = backends().cuda.available ? describe : describe.skip;
@@ -23,5 +23,14 @@ describeGpu('Gram products on CUDA', () => {
     const f32 = await fisher.gram(a, { rows, cols, device: 'cuda', float32Accumulation: true });
     expect(maxRelative(f64.matrix, cpu.matrix)).toBeLessThan(1e-12);
     expect(maxRelative(f32.matrix, cpu.matrix)).toBeLessThan(1e-4);
+  });
+
+  it('sums float in 1 024-column pieces added in double, so a long row errs no more than one piece', async () => {
+    // As the CPU test of the same name: a whole-row float sum errs 1.4e-5 here, pieces about 1e-7.
+    const [rows, cols] = [8, 300000];
+    const a = positiveFloat32(rows, cols);
+    const exact = await fisher.gram(a, { rows, cols, device: 'cpu' });
+    const f32 = await fisher.gram(a, { rows, cols, device: 'cuda', float32Accumulation: true });
+    expect(maxRelative(f32.matrix, exact.matrix)).toBeLessThan(2e-6);
   });
 });

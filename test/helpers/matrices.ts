@@ -50,3 +50,18 @@ export function eigenvalues(a: number[][]): { re: number; im: number }[] {
   }
   return roots.map(([re, im]) => ({ re, im }));
 }
+
+/**
+ * A Float32 matrix of terms in [1, 1.5): positive products over a long row, where a float sum over the whole
+ * row drifts well past the error of float sums over short pieces added in double.
+ */
+export function positiveFloat32(rows: number, cols: number): Float32Array {
+  return Float32Array.from({ length: rows * cols }, (_, k) => 1 + ((Math.imul(k, 2654435761) >>> 0) % 1000) / 2000);
+}
+
+/** Σ_k a[k]² in float, each product and each sum rounded to float: a float accumulator over the whole row. */
+export function floatSumOfSquares(a: ArrayLike<number>, length: number): number {
+  let s = 0;
+  for (let k = 0; k < length; ++k) s = Math.fround(s + Math.fround(a[k] * a[k]));
+  return s;
+}
