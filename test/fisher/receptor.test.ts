@@ -1,5 +1,5 @@
 import {
-  hexPatch, periodicLattice, randomHexagon, receptorDerivatives, receptorInformation, receptorKernel, stiffness,
+  HEX_SPACING, hexPatch, periodicLattice, randomHexagon, receptorDerivatives, receptorInformation, receptorKernel, stiffness,
 } from '../../lib/spectra';
 import { maxRelativeError } from '../helpers/finite-differences';
 
@@ -36,6 +36,22 @@ describe('receptor array (Box 1)', () => {
     const closed = receptorKernel(r);
     r.forEach((v, i) => expect(Math.abs(closed[i] - kernelByQuadrature(v))).toBeLessThan(1e-9));
     expect(closed[0]).toBe(1);
+  });
+
+  test('carries ½·log₂ det(1 + SNR·K)/N bits per cell: one receptor, and two at distance r (K from quadrature)', async () => {
+    const snr = [0.1, 1, 10, 1000];
+    const one = await receptorInformation(Float64Array.from([0.3, -0.2]), snr);
+    snr.forEach((s, i) => expect(one[i]).toBeCloseTo(0.5 * Math.log2(1 + s), 12));
+    for (const r of [0.4, 1, 2.5]) {
+      const two = await receptorInformation(Float64Array.from([0, 0, r * Math.cos(1), r * Math.sin(1)]), snr);
+      const k = kernelByQuadrature(r);
+      snr.forEach((s, i) => expect(two[i]).toBeCloseTo(0.25 * Math.log2((1 + s) ** 2 - (s * k) ** 2), 8));
+    }
+  });
+
+  test('lays the lattice at one receptor per unit area: 1141 in 19 shells', () => {
+    expect((HEX_SPACING ** 2 * Math.sqrt(3)) / 2).toBeCloseTo(1, 14);
+    expect(hexPatch(19).count).toBe(1141);
   });
 
   test.each([
