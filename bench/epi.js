@@ -8,8 +8,8 @@
 // bench/results/epi-latest.json.
 //   node bench/epi.js [--cases lds2d,stg,rnn2-10,rnn2-50,rnn2-100] [--reps 3] [--max-steps 20] [--case-seconds 30]
 //                     [--threads N] [--no-jax] [--convergence lds2d,stg] [--convergence-seconds 180] [--out FILE]
-// --convergence (default lds2d; '' for none) also times sloppy's epi() to its first converged epoch; stg's 5 000-
-// iteration epochs take minutes each, so it runs only when asked for.
+// --convergence (default lds2d; '' for none) also times sloppy's epi() to its first converged epoch, seeds 1, 2, 3 in
+// turn until one converges; stg's 5 000-iteration epochs take minutes each, so it runs only when asked for.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -70,7 +70,7 @@ function parseArgs(argv) {
 
 // Everything both sides need for one case: options (as sloppy's vector and by name), bounds, the property as
 // statistic indices, the augmented-Lagrangian state, and a fresh flow from sloppy's seeded initialisation.
-function caseSetup(sloppy, name) {
+function caseSetup(sloppy, name, device) {
   const c = CASES[name];
   const descriptor = sloppy.models.get(c.model);
   const byName = (overrides) => Object.fromEntries(descriptor.options.map((o) => [o.name, overrides[o.name] ?? o.value]));
@@ -80,9 +80,9 @@ function caseSetup(sloppy, name) {
   if (stats.includes(-1)) throw new Error(`${name}: statistics ${c.property.stats} not all in ${info.stats}`);
   const lower = info.params.map((p) => p.lower);
   const upper = info.params.map((p) => p.upper);
-  const flow = new sloppy.Flow(sloppy.flowSpec(lower, upper, { ...c.flow, seed: SEED }));
+  const flow = new sloppy.Flow(sloppy.flowSpec(lower, upper, { ...c.flow, seed: SEED }), { device });
   return {
-    name, ...c, dim: lower.length, lower, upper, optionVector, statNames: info.stats,
+    name, device, ...c, dim: lower.length, lower, upper, optionVector, statNames: info.stats,
     optionsByName: byName(c.options), checkOptions: byName({ ...c.options, ...c.noiseOff }),
     stats, mean: c.property.mean, variance: c.property.std.map((s) => s * s),
     eta: new Array(2 * stats.length).fill(0), c: 1, flow,
@@ -151,11 +151,14 @@ async function sloppyCheck(sloppy, setup, dir, threads) {
 // thread is the configuration that gives JAX its fair time; an OPENBLAS_NUM_THREADS already set is respected.
 const JAX_BLAS_THREADS = process.env.OPENBLAS_NUM_THREADS ?? '1';
 
-function runPeer(job, timeoutSeconds) {
+// platform: JAX's only platform for the job ('cpu' or 'cuda', as JAX_PLATFORMS takes it), so that a machine with a
+// GPU still times the CPU case on the CPU; none: JAX's own choice (the versions query).
+function runPeer(job, timeoutSeconds, platform) {
   const child = spawnSync(PYTHON, [PEER], {
     input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutSeconds * 1000,
     // PYTHONDONTWRITEBYTECODE: leave no __pycache__ in bench/jax.
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENBLAS_NUM_THREADS: JAX_BLAS_THREADS },
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENBLAS_NUM_THREADS: JAX_BLAS_THREADS,
+      ...(platform ? { JAX_PLATFORMS: platform } : {}) },
   });
   if (child.error) throw new Error(`JAX EPI peer (${job.mode}): ${child.error.message}`);
   if (child.status !== 0) throw new Error(`JAX EPI peer (${job.mode}) exited with ${child.status}:\n${child.stderr.trim()}`);
@@ -174,17 +177,21 @@ function jaxCase(setup, check, dir, args) {
     perm: Array.from(state.perm), weightsFile, property: { stats: setup.stats, mean: setup.mean, variance: setup.variance },
     eta: setup.eta, c: setup.c, batch: setup.batch, seed: SEED, check,
     timing: { reps: args.reps, maxSteps: args.maxSteps, caseSeconds: args.caseSeconds },
-  }, 1800);
+  }, 1800, setup.device);
 }
 
-async function benchCase(sloppy, name, args, jax, notes) {
-  const setup = caseSetup(sloppy, name);
-  const row = { case: name, model: setup.model, options: setup.options, dim: setup.dim, batch: setup.batch,
+// Whether JAX has a device of this kind (its devices as driver.py lists them, every platform's).
+const jaxHas = (jax, device) => jax.available && jax.devices.some((d) => d.startsWith(device === 'cpu' ? 'cpu' : 'cuda'));
+
+async function benchCase(sloppy, name, device, args, jax, notes) {
+  const setup = caseSetup(sloppy, name, device);
+  const row = { case: name, device, model: setup.model, options: setup.options, dim: setup.dim, batch: setup.batch,
     flow: setup.flow.spec, property: setup.property, weights: { sloppy: setup.flow.size } };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sloppy-epi-bench-'));
   try {
     let k = args.maxSteps;
-    if (jax.available) {
+    if (jax.available && !jaxHas(jax, device)) notes.push(`${name} on ${device}: JAX has no such device here (${jax.devices.join(', ')})`);
+    if (jaxHas(jax, device)) {
       try {
         const check = await sloppyCheck(sloppy, setup, dir, args.threads);
         const theirs = jaxCase(setup, check, dir, args);
@@ -200,7 +207,7 @@ async function benchCase(sloppy, name, args, jax, notes) {
             `${fmt(theirs.probe * 1e3)} ms in the probe that chose K)`);
         }
       } catch (err) {
-        notes.push(`${name}: the check or the JAX side failed, sloppy alone measured: ${err.message}`);
+        notes.push(`${name} on ${device}: the check or the JAX side failed, sloppy alone measured: ${err.message}`);
       }
     }
     row.sloppy = await timeSloppy(setup, k, args.reps, args.threads);
@@ -211,39 +218,53 @@ async function benchCase(sloppy, name, args, jax, notes) {
   return row;
 }
 
-// sloppy's time to convergence: epi() with sloppy's default settings for the model (lib/epi/defaults.ts), stopping at
-// the first converged epoch, cut off after `seconds` (then the epochs finished so far are reported).
-async function convergence(sloppy, model, seconds, threads) {
+// sloppy's time to convergence as a user gets it: epi() with sloppy's default settings for the model
+// (lib/epi/defaults.ts), stopping at the first converged epoch, from seeds 1, 2, 3 in turn until one converges (a
+// seed may end unconverged, or with a non-finite cost, as the paper's runs could), all cut off after `seconds`.
+const CONVERGENCE_SEEDS = [1, 2, 3];
+async function convergence(sloppy, model, device, seconds, threads) {
   const started = Date.now();
-  let epochs = 0;
   const elapsed = () => (Date.now() - started) / 1000;
-  try {
-    const r = await sloppy.epi(model, { stopEarly: true, seed: SEED, threads, signal: AbortSignal.timeout(seconds * 1000),
-      onProgress: (p) => { if (p.phase === 'train') epochs = Math.max(epochs, p.epoch - 1); } });
-    const last = r.history.epochs.at(-1);
-    return { model, seconds: elapsed(), converged: r.converged, epoch: r.epoch, epochs: r.history.epochs.length,
-      iterations: r.history.epochs.length * r.settings.schedule.iterations,
-      initIterations: r.settings.schedule.initIterations, H: last.H, p: last.p };
-  } catch (err) {
-    if (err.code !== 'ABORT_ERR') throw err;
-    return { model, seconds: elapsed(), converged: false, cutOff: true, epochs };
+  const tried = [];
+  for (const seed of CONVERGENCE_SEEDS) {
+    let epochs = 0;
+    try {
+      const r = await sloppy.epi(model, { stopEarly: true, seed, threads, device,
+        signal: AbortSignal.timeout(Math.max(1, seconds - elapsed()) * 1000),
+        onProgress: (p) => { if (p.phase === 'train') epochs = Math.max(epochs, p.epoch - 1); } });
+      const last = r.history.epochs.at(-1);
+      tried.push({ seed, converged: r.converged, epochs: r.history.epochs.length });
+      if (r.converged) {
+        return { model, device, seconds: elapsed(), converged: true, seed, epoch: r.epoch, epochs: r.history.epochs.length,
+          iterations: r.history.epochs.length * r.settings.schedule.iterations,
+          initIterations: r.settings.schedule.initIterations, H: last.H, p: last.p, tried };
+      }
+    } catch (err) {
+      if (err.code === 'ABORT_ERR') return { model, device, seconds: elapsed(), converged: false, cutOff: true, epochs, tried };
+      if (err.code !== 'ERR_NONFINITE') throw err;
+      tried.push({ seed, failed: err.message });
+    }
   }
+  return { model, device, seconds: elapsed(), converged: false, tried };
 }
 
 function convergenceLine(c) {
-  if (c.cutOff) return `  ${c.model}: not converged when cut off at ${c.seconds.toFixed(0)} s (${c.epochs} epoch(s) finished)`;
+  const before = c.tried.filter((t) => t.seed !== c.seed || !c.converged)
+    .map((t) => `seed ${t.seed} ${t.failed ? `failed (${t.failed})` : `not converged in ${t.epochs} epochs`}`);
+  const prior = before.length > 0 ? ` after ${before.join('; ')}` : '';
+  if (c.cutOff) return `  ${c.model} (${c.device}): not converged when cut off at ${c.seconds.toFixed(0)} s (${c.epochs} epoch(s) of the last seed finished${prior})`;
   if (c.converged) {
-    return `  ${c.model}: converged at epoch ${c.epoch} in ${c.seconds.toFixed(1)} s (${c.iterations} SGD iterations after ` +
-      `${c.initIterations} of Gaussian initialisation; H = ${fmt(c.H)})`;
+    return `  ${c.model} (${c.device}): converged at epoch ${c.epoch} of seed ${c.seed} in ${c.seconds.toFixed(1)} s in all${prior} ` +
+      `(that seed: ${c.iterations} SGD iterations after ${c.initIterations} of Gaussian initialisation; H = ${fmt(c.H)})`;
   }
-  return `  ${c.model}: not converged after all ${c.epochs} epochs, ${c.seconds.toFixed(1)} s (last test p = ${c.p.map((p) => fmt(p)).join(', ')})`;
+  return `  ${c.model} (${c.device}): no seed of ${CONVERGENCE_SEEDS.join(', ')} converged, ${c.seconds.toFixed(1)} s${prior}`;
 }
 
 function renderTable(rows) {
-  const header = ['case', 'D', 'B', 'weights sloppy/JAX', 'K', 'sloppy ms/it', 'it/s', 'cores', 'JAX ms/it', 'it/s',
+  const header = ['case', 'device', 'D', 'B', 'weights sloppy/JAX', 'K', 'sloppy ms/it', 'it/s', 'cores', 'JAX ms/it', 'it/s',
     'cores', 'JAX compile s', 'sloppy/JAX'];
   const body = rows.map((r) => [
-    r.case, String(r.dim), String(r.batch), `${r.weights.sloppy}/${r.weights.jax ?? '—'}`, String(r.sloppy.steps),
+    r.case, r.device, String(r.dim), String(r.batch), `${r.weights.sloppy}/${r.weights.jax ?? '—'}`, String(r.sloppy.steps),
     fmt(r.sloppy.best * 1e3), fmt(1 / r.sloppy.best, 1), fmt(r.sloppy.coresUsed, 1),
     r.jax ? fmt(r.jax.best * 1e3) : '—', r.jax ? fmt(1 / r.jax.best, 1) : '—', r.jax ? fmt(r.jax.coresUsed, 1) : '—',
     r.jax ? fmt(r.jax.compileAndFirst, 1) : '—', r.ratio !== undefined ? `${fmt(r.ratio)}×` : '—',
@@ -256,14 +277,17 @@ function renderTable(rows) {
 function checkLines(rows) {
   return rows.filter((r) => r.check).map((r) => {
     const c = r.check;
-    return `  ${r.case}: ${c.batch} samples, max |Δz| = ${fmt(c.maxAbsDiffZ)}, max |Δ log q| = ${fmt(c.maxAbsDiffLogq)}, ` +
+    return `  ${r.case} (${r.device}): ${c.batch} samples, max |Δz| = ${fmt(c.maxAbsDiffZ)}, max |Δ log q| = ${fmt(c.maxAbsDiffLogq)}, ` +
       `max |Δ [H, cost, R]| = ${fmt(c.maxAbsDiffLog)} (max ${fmt(c.maxAbsLog)}), ` +
       `max |Δ weight gradient| = ${fmt(c.maxAbsDiffGrad)} (max |gradient| ${fmt(c.maxAbsGrad)})`;
   });
 }
 
+// The target is the CPU's; the GPU's ratios are reported beside it.
 function headline(rows, args) {
-  const measured = rows.filter((r) => r.ratio !== undefined);
+  const gpu = rows.filter((r) => r.device === 'cuda' && r.ratio !== undefined);
+  const gpuLine = gpu.length ? `; on the GPU (JAX on its GPU): ${gpu.map((r) => `${r.case} ${fmt(r.ratio)}×`).join(', ')}` : '';
+  const measured = rows.filter((r) => r.device === 'cpu' && r.ratio !== undefined);
   const what = `EPI training step on the CPU, sloppy / JAX per iteration (target ≥ ${TARGET}× in every case)`;
   if (measured.length === 0) return { target: TARGET, verdict: 'NOT MEASURED', line: `${what}: not measured` };
   const worst = measured.reduce((a, b) => (b.ratio < a.ratio ? b : a));
@@ -272,7 +296,7 @@ function headline(rows, args) {
   const partial = measured.length < Object.keys(CASES).length ? ' — not every case was measured' : '';
   const capped = args.threads > 0 ? ` — sloppy capped at ${args.threads} threads` : '';
   return { target: TARGET, verdict, worst: { case: worst.case, ratio: worst.ratio },
-    line: `${what}: ${each}; worst ${worst.case} ${fmt(worst.ratio)}×: ${verdict}${partial}${capped}` };
+    line: `${what}: ${each}; worst ${worst.case} ${fmt(worst.ratio)}×: ${verdict}${partial}${capped}${gpuLine}` };
 }
 
 async function main() {
@@ -283,15 +307,21 @@ async function main() {
   const sloppy = { ...api, modelsLib, flowSpec: flowLib.flowSpec };
   const notes = [];
 
+  const devices = ['cpu', ...(machine.cuda.available ? ['cuda'] : [])];
+  if (!machine.cuda.available) notes.push(`CUDA not measured: ${machine.cuda.reason ?? 'not compiled'}`);
   const rows = [];
-  for (const name of args.cases) {
-    console.error(`benchmarking the EPI step: ${name} ...`);
-    rows.push(await benchCase(sloppy, name, args, jax, notes));
+  for (const device of devices) {
+    for (const name of args.cases) {
+      console.error(`benchmarking the EPI step: ${name} on ${device} ...`);
+      rows.push(await benchCase(sloppy, name, device, args, jax, notes));
+    }
   }
   const converged = [];
-  for (const model of args.convergence) {
-    console.error(`sloppy's time to convergence: ${model} (cut off at ${args.convergenceSeconds} s) ...`);
-    converged.push(await convergence(sloppy, model, args.convergenceSeconds, args.threads));
+  for (const device of devices) {
+    for (const model of args.convergence) {
+      console.error(`sloppy's time to convergence: ${model} on ${device} (cut off at ${args.convergenceSeconds} s) ...`);
+      converged.push(await convergence(sloppy, model, device, args.convergenceSeconds, args.threads));
+    }
   }
   const head = headline(rows, args);
   machine.loadAverageAtEnd = os.loadavg().map((l) => +l.toFixed(2));

@@ -42,6 +42,8 @@ export interface NativeCudaDevice {
   computeCapability: string;
   memoryBytes: number;
   multiprocessors: number;
+  /** The multiprocessors' peak clock, kHz (0 where the driver does not say). */
+  clockKHz: number;
 }
 
 export interface NativeBackends {

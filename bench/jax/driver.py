@@ -118,6 +118,17 @@ def check(model, job):
     return {"stats": np.asarray(value).tolist(), "grad": np.asarray(jac).tolist()}
 
 
+def devices():
+    """Every platform's devices (jax.devices() alone lists only the default platform's: a GPU hides the CPU)."""
+    found = []
+    for platform in ("cpu", "cuda"):
+        try:
+            found += [str(d) for d in jax.devices(platform)]
+        except RuntimeError:
+            pass
+    return found
+
+
 def versions():
     import jaxlib
 
@@ -126,7 +137,7 @@ def versions():
         "jaxlib": jaxlib.__version__,
         "numpy": np.__version__,
         "python": platform.python_version(),
-        "devices": [str(d) for d in jax.devices()],
+        "devices": devices(),
         "xlaFlags": os.environ.get("XLA_FLAGS", ""),
     }
 

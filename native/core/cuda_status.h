@@ -12,6 +12,7 @@ struct CudaDevice {
   int minor = 0;
   double memoryBytes = 0;
   int multiprocessors = 0;
+  int clockKHz = 0;  // the multiprocessors' peak clock
 };
 
 struct CudaStatus {

@@ -23,8 +23,13 @@ CudaStatus cudaStatus() {
   for (int d = 0; d < count; ++d) {
     cudaDeviceProp prop;
     if (cudaGetDeviceProperties(&prop, d) != cudaSuccess) continue;
+    int clock = 0;
+    if (cudaDeviceGetAttribute(&clock, cudaDevAttrClockRate, d) != cudaSuccess) {
+      clock = 0;
+      cudaGetLastError();
+    }
     s.devices.push_back(CudaDevice{prop.name, prop.major, prop.minor, static_cast<double>(prop.totalGlobalMem),
-                                   prop.multiProcessorCount});
+                                   prop.multiProcessorCount, clock});
   }
   s.available = !s.devices.empty();
   if (!s.available) s.reason = "CUDA devices could not be queried";

@@ -27,6 +27,7 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
     d.Set("computeCapability", std::to_string(status.devices[i].major) + "." + std::to_string(status.devices[i].minor));
     d.Set("memoryBytes", status.devices[i].memoryBytes);
     d.Set("multiprocessors", status.devices[i].multiprocessors);
+    d.Set("clockKHz", status.devices[i].clockKHz);
     devices.Set(i, d);
   }
   cuda.Set("devices", devices);
