@@ -256,6 +256,9 @@ class EpiRun {
         epoch: 0, iteration: r.failedAt,
       });
     }
+    // EPI's optimiser starts afresh, as the reference builds one Adam for the initialisation and a new one for
+    // EPI: carried over, the fit's moments would skip the bias-corrected warm-up of the first epoch's steps.
+    this.flow.handle.resetAdam();
   }
 
   private async epoch(k: number, state: LoopState): Promise<LoopState> {

@@ -81,10 +81,12 @@ void propertyRows(const Property& p, const double* stats, const double* grad, in
       const double dev = s - p.mean[k];
       T[i * m + k] = clip(s);
       T[i * m + K + k] = clip(dev * dev);
+      // A clipped value does not move with z: its Jacobian row is zero, as clip_by_value's gradient is.
+      const bool moves = !(std::fabs(s) > kStatClip), movesSq = !(dev * dev > kStatClip);
       const double* g = grad + (i * S + p.stats[k]) * dim;
       for (int d = 0; d < dim; ++d) {
-        J[(i * m + k) * dim + d] = g[d];
-        J[(i * m + K + k) * dim + d] = 2.0 * dev * g[d];
+        J[(i * m + k) * dim + d] = moves ? g[d] : 0.0;
+        J[(i * m + K + k) * dim + d] = movesSq ? 2.0 * dev * g[d] : 0.0;
       }
     }
   }

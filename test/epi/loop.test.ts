@@ -131,6 +131,14 @@ describe('EPI runs are safe to stop', () => {
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
+  it("starts EPI's Adam afresh after the Gaussian initialisation, as the reference builds a new one", async () => {
+    const dir = await tmpdir();
+    await epi('lds2d', { ...tiny, epochs: 1, checkpoint: dir });
+    const saved = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8'));
+    // One epoch's steps only; carried over from the initialisation it would be initIterations + iterations.
+    expect(saved.payload.flow.adamStep).toBe(tiny.iterations);
+  });
+
   it('keeps the last checkpoint when aborted, and refuses one made with other settings', async () => {
     const dir = await abortedAt(3);
     const saved = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8'));

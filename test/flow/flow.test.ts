@@ -230,6 +230,27 @@ describe('flow training gradients', () => {
     });
   });
 
+  it('gives a statistic clipped at ±1e10 no gradient, as clip_by_value does: it cannot move with z', async () => {
+    const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 6, postAffine: true }));
+    const { z } = await flow.handle.trainBegin({ batch, seed: 4, step: 9 });
+    const { values, grad } = statistics(z, batch);
+    values[0] = 1e12;  // sample 0, statistic 0: clipped, and so is its squared deviation
+    const withoutRow = Float64Array.from(grad);
+    withoutRow.fill(0, 0, 3);
+    const gradientFor = async (g: Float64Array) => {
+      await flow.handle.trainBegin({ batch, seed: 4, step: 9 });  // each trainEnd takes its batch
+      return (await flow.handle.trainEnd({
+        values, grad: g, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
+        variance: Float64Array.from(variance), eta: Float64Array.from([0.3, -0.2, 0.1, 0.05]), c: 2, apply: false,
+      })).gradient!;
+    };
+    const [kept, dropped] = [await gradientFor(grad), await gradientFor(withoutRow)];
+    expect(Array.from(kept)).toEqual(Array.from(dropped));
+    // The row does count where the value is not clipped: the check is not vacuous.
+    values[0] = 3;
+    expect(Array.from(await gradientFor(grad))).not.toEqual(Array.from(await gradientFor(withoutRow)));
+  });
+
   // With batch norm every sample's z and log q depend on the whole batch through its mean and variance; the
   // objective is evaluated by the reference flow of test/helpers, all of whose weights are differenced.
   it('differentiates the batch-norm objective exactly, through the batch statistics, in every weight', async () => {
