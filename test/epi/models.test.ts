@@ -54,7 +54,9 @@ describe('EPI on the built-in models', () => {
     // to the heavy tail of (freq − 1)² (systems with nearly real eigenvalues, freq → 0). Measured with seeds 2
     // and 3: std 0.103 and 0.104 on 10 000 fresh samples (Re λ1 0.235 and 0.237). The paper's criterion is what is
     // asserted above; the figures are reported, not tuned.
-    z.forEach((v) => expect(Math.abs(v)).toBeLessThan(10));
+    // Inside the closed bounds [−10, 10]: seed 2's tail reaches them, where the sigmoid rounds to exactly 1 (one of
+    // the 10 000 fresh samples on a bound, measured).
+    z.forEach((v) => expect(Math.abs(v)).toBeLessThanOrEqual(10));
   }, 900000);
 
   // As in the paper, a property is run from several seeds and the converged run of greatest entropy kept: a

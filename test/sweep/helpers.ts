@@ -7,8 +7,8 @@ import type { SweepDescription } from '../../lib/sweep';
 
 export { readJson } from '../../lib/sweep/files';
 
-// Three seeds of a small lds2d run (about half a second each on one core): seeds 1 and 3 converge, seed 2
-// does not, so the merge has a real choice to make. Long enough for a test to interrupt a task after
+// Three seeds of a small lds2d run (about half a second each on one core): two of them converge (measured: seeds
+// 1 and 3), so the merge has a real choice to make. Long enough for a test to interrupt a task after
 // its first checkpoint.
 export const EPI_SETTINGS = {
   model: 'lds2d', batch: 200, epochs: 4, iterations: 200, initIterations: 100, c0: 10, flow: { units: 8 }, samples: 200,
