@@ -25,7 +25,7 @@ export interface EpochSummary {
   /** Convergence-test p-value per constraint, and whether all exceeded α/m. */
   p: number[];
   converged: boolean;
-  /** The penalty's Welch test: t, p and whether c grew. */
+  /** The penalty's Welch test: t, p and whether c grew; NaN, NaN, false after the run's last epoch, which has none. */
   penalty: { t: number; p: number; grew: boolean };
   /**
    * Evaluation samples (convergence test and penalty norms) whose statistics were not finite. They are left out of

@@ -272,14 +272,22 @@ class EpiRun {
     const conv = test.groups >= 2
       ? convergenceTest(test.groupMeans, test.groups, p.mu.length, s.alpha)
       : { p: new Float64Array(p.mu.length).fill(Number.NaN), converged: false };
+    const converged = conv.converged && test.nonFinite === 0;
     const eta = state.eta.map((e, j) => e + state.c * lastR[j]);
-    const { norms, nonFinite: normsNonFinite } = await this.norms(k);
-    const u = philox([k, 0, 0, 0], [this.settings.seed, 0xc0ffee])[0] / 2 ** 32;
-    const pen = penaltyUpdate({ norms, previousNorms: state.normsPrev, gamma: s.gamma, beta: s.beta, c: state.c, u });
+    // After the last epoch, or the one that stops the run early, no epoch takes the new c: its norms (M_norm
+    // batches of simulations) would be wasted, and the reference skips them too.
+    const final = k === s.epochs || (s.stopEarly && converged);
+    let pen = { c: state.c, t: Number.NaN, p: Number.NaN, grew: false };
+    let norms = state.normsPrev;
+    let normsNonFinite = 0;
+    if (!final) {
+      ({ norms, nonFinite: normsNonFinite } = await this.norms(k));
+      const u = philox([k, 0, 0, 0], [this.settings.seed, 0xc0ffee])[0] / 2 ** 32;
+      pen = penaltyUpdate({ norms, previousNorms: state.normsPrev, gamma: s.gamma, beta: s.beta, c: state.c, u });
+    }
     const summary: EpochSummary = {
       epoch: k, eta: state.eta, c: state.c, H: test.H, p: Array.from(conv.p),
-      converged: conv.converged && test.nonFinite === 0, penalty: { t: pen.t, p: pen.p, grew: pen.grew },
-      nonFinite: test.nonFinite + normsNonFinite,
+      converged, penalty: { t: pen.t, p: pen.p, grew: pen.grew }, nonFinite: test.nonFinite + normsNonFinite,
     };
     const weights = this.flow.state().weights;
     const snapshot = { epoch: k, H: test.H, weights };

@@ -82,7 +82,8 @@ describe('EPI with statistics written in TypeScript', () => {
       c0: 10, flow: { units: 10 }, seed: 1,
     });
     expect(r.converged).toBe(false);
-    expect(r.history.epochs.map((e) => e.nonFinite)).toEqual([2, 2, 2, 2, 2, 2]);
+    // Two per epoch (test and norms), one in the last, which has no penalty test.
+    expect(r.history.epochs.map((e) => e.nonFinite)).toEqual([2, 2, 2, 2, 2, 1]);
     expect(r.history.epochs.every((e) => e.p.every(Number.isFinite) && !e.converged)).toBe(true);
   }, 120000);
 
@@ -129,6 +130,25 @@ describe('EPI runs are safe to stop', () => {
     const a = await whole.distribution.sample(100, { seed: 1 });
     const b = await resumed.distribution.sample(100, { seed: 1 });
     expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it("runs no penalty test after the last epoch, nor after the one that stops early: no epoch takes its c", async () => {
+    // With ν = 0.5 the convergence test's batches (0.5·64) and the penalty's norms (64) differ in size: count the latter.
+    const sizes: number[] = [];
+    const model = { ...sumModel(), statistics(z: Float64Array, n: number, o: { grad: boolean; seed: number }) {
+      if (!o.grad) sizes.push(n);
+      return sumModel().statistics(z, n, o);
+    } };
+    const property = { stats: ['s'], mean: [0], std: [1] };
+    const r = await epi(model, { ...tiny, property, nu: 0.5 });
+    const normCalls = sizes.filter((n) => n === 200 * tiny.batch!).length;
+    expect(normCalls).toBe(tiny.epochs!);  // after the initialisation and after every epoch but the last
+    expect(r.history.epochs.map((e) => Number.isNaN(e.penalty.t))).toEqual([false, false, true]);
+    sizes.length = 0;
+    const early = await epi(model, { ...tiny, property, nu: 0.5, epochs: 6, stopEarly: true });
+    const last = early.history.epochs.at(-1)!;
+    expect(last.converged).toBe(true);
+    expect(sizes.filter((n) => n === 200 * tiny.batch!).length).toBe(early.history.epochs.length);
   });
 
   it("starts EPI's Adam afresh after the Gaussian initialisation, as the reference builds a new one", async () => {
