@@ -109,12 +109,11 @@ __global__ void cotangentSumsKernel(FlowShape f, int s, int64_t n, const double*
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= f.dim) return;
   const double* layer = bnStatsOf(f, stats, s);
-  const double sigma = ::sqrt(layer[f.dim + i] + f.bnEpsilon);
   double yBar = 0.0, yBarXHat = 0.0;
   for (int64_t k = 0; k < n; ++k) {
     const double b = hBar[k * f.dim + i];
     yBar += b;
-    yBarXHat += b * ((stageTape(f, tape + k * f.tapeSize(), s).bnIn[i] - layer[i]) / sigma);
+    yBarXHat += b * batchNormHat(f, layer, i, stageTape(f, tape + k * f.tapeSize(), s).bnIn[i]);
   }
   sums[i] = yBar;
   sums[f.dim + i] = yBarXHat;

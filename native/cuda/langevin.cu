@@ -123,8 +123,9 @@ LangevinResult langevinCuda(const LangevinJob& job) {
 
   // About 2e10 operations per launch, but no more than 1e8 per thread: each thread runs its path's steps in
   // series, so a few paths alone would otherwise hold one launch, and cancellation and progress, for minutes.
-  const int64_t slab = std::max<int64_t>(
-      1, std::min<int64_t>(job.steps, static_cast<int64_t>(2e10 / (stepWork(e) * std::max<int64_t>(n, 200)))));
+  constexpr double kLaunchWork = 2e10, kThreadWork = 1e8;
+  const double steps = std::min(kLaunchWork / static_cast<double>(n), kThreadWork) / stepWork(e);
+  const int64_t slab = std::max<int64_t>(1, std::min<int64_t>(job.steps, static_cast<int64_t>(steps)));
   for (int64_t t0 = 0; t0 < job.steps; t0 += slab) {
     throwIfCancelled(job.cancelled);
     const int64_t until = std::min(job.steps, t0 + slab);

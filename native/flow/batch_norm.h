@@ -36,6 +36,12 @@ SLOPPY_HD void batchNormInverse(const FlowShape& f, const double* gb, const doub
   for (int i = 0; i < D; ++i) x[i] = (y[i] - gb[D + i]) * (::sqrt(stats[D + i] + f.bnEpsilon) / gb[i]) + stats[i];
 }
 
+// x̂_i = (x_i − μ_i)/σ_i, σ_i = √(v_i + ε): coordinate i normalised by the statistics.
+template <class T>
+SLOPPY_HD T batchNormHat(const FlowShape& f, const double* stats, int i, const T& x) {
+  return (x - stats[i]) / ::sqrt(stats[f.dim + i] + f.bnEpsilon);
+}
+
 // One sample's share of the batch statistics: pass 0 adds valid·x to acc (the mean's sum); pass 1, given the
 // mean in stats, adds valid·(x − μ)² (the biased variance's sum). `valid` is 1 for a batch sample and 0 for
 // padding.
@@ -54,7 +60,7 @@ SLOPPY_HD void batchNormCotangentSums(const FlowShape& f, const double* stats, c
   const int D = f.dim;
   for (int i = 0; i < D; ++i) {
     acc[i] += yBar[i];
-    acc[D + i] += yBar[i] * ((x[i] - stats[i]) / ::sqrt(stats[D + i] + f.bnEpsilon));
+    acc[D + i] += yBar[i] * batchNormHat(f, stats, i, x[i]);
   }
 }
 
@@ -68,7 +74,7 @@ SLOPPY_HD void batchNormBackward(const FlowShape& f, const double* gb, const dou
   const int D = f.dim;
   for (int i = 0; i < D; ++i) {
     const double sigma = ::sqrt(stats[D + i] + f.bnEpsilon);
-    const T xHat = (x[i] - stats[i]) / sigma;
+    const T xHat = batchNormHat(f, stats, i, x[i]);
     bar[i] = ((bar[i] - sums[i] / n - xHat * (sums[D + i] / n)) * (gb[i] / sigma) - xHat * (ldjBar / (n * sigma))) * valid;
   }
 }

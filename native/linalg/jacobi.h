@@ -38,9 +38,9 @@ SLOPPY_HD void jacobiEigen(double a[kJacobiMax][kJacobiMax], double v[kJacobiMax
         // The smaller rotation angle, t = tan θ, as in Golub & Van Loan §8.5.2. √(θ² + 1) rather than hypot, a
         // slow library call on the rotation's critical path; past 1e150, where θ² would overflow, it is |θ|.
         const double theta = (a[q][q] - a[p][p]) / (2.0 * apq);
-        const double abs = fabs(theta);
-        const double root = abs < 1e150 ? sqrt(theta * theta + 1.0) : abs;
-        const double t = (theta >= 0 ? 1.0 : -1.0) / (abs + root);
+        const double size = fabs(theta);
+        const double root = size < 1e150 ? sqrt(theta * theta + 1.0) : size;
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (size + root);
         const double c = 1.0 / sqrt(t * t + 1.0);
         const double s = t * c;
         for (int k = 0; k < n; ++k) {

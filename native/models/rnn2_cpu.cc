@@ -18,12 +18,12 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
     const int64_t paths = sets * job.trials;
     parallelFor(paths, std::max<int64_t>(1, paths / (8 * threads)), threads, [&](int64_t begin, int64_t end) {
       throwIfCancelled(job.cancelled);
-      std::vector<double> rows(layout.params);  // 4N: the path's rows, kept for its gradient pass
+      std::vector<double> rows(job.grad ? layout.params : 0);  // 4N: the path's rows, kept for its gradient pass
       for (int64_t p = begin; p < end; ++p) {
         const int64_t set = first + p / job.trials;
         Rnn2::evaluate(job.options.data(), job.z.data() + set * layout.params,
                        pathRng(job, set, static_cast<int>(p % job.trials)), pathStats.data() + p * Rnn2::kStats,
-                       job.grad ? pathGrad.data() + p * layout.gradWidth : nullptr, rows.data());
+                       job.grad ? pathGrad.data() + p * layout.gradWidth : nullptr, job.grad ? rows.data() : nullptr);
       }
     });
     layout.finishChunk(job, first, sets, pathStats.data(), pathGrad.data(), res);

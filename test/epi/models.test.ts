@@ -1,4 +1,4 @@
-import { epi, EpiResult, statistics } from '../../lib';
+import { epi, EpiOptions, EpiResult, statistics } from '../../lib';
 import { maxEntropyRun } from '../../lib/epi/select';
 import { convergenceTest } from '../../lib/epi/hypothesis';
 import { residuals, resolveProperty } from '../../lib/epi/property';
@@ -28,23 +28,30 @@ async function checkFresh(r: EpiResult, n: number, options?: Record<string, numb
   return { z, moments, property: p, test: convergenceTest(groupMeans, groups, m, 0.05) };
 }
 
+// Runs the seeds in turn, as a user would, leaving out a seed whose cost became non-finite (ERR_NONFINITE);
+// with `untilConverged`, stops at the first converged run.
+async function runSeeds(model: string, seeds: number[], opts: EpiOptions, untilConverged: boolean): Promise<EpiResult[]> {
+  const runs: EpiResult[] = [];
+  for (const seed of seeds) {
+    try {
+      runs.push(await epi(model, { ...opts, seed }));
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'ERR_NONFINITE' });
+      continue;
+    }
+    if (untilConverged && runs[runs.length - 1].converged) break;
+  }
+  return runs;
+}
+
 describe('EPI on the built-in models', () => {
   // A seed may end with a non-finite cost, as the reference's runs can: measured on this build, seed 1 does at
-  // epoch 9 (c = 10 240: a rare base draw overflows the flow's unclamped log-scales) while seeds 2 and 3 converge
-  // at epoch 8 and are selected at epoch 9. So the test takes seeds in turn, as a user would (and as `npm run epi`
-  // does), and holds the first converged run to the property.
+  // epoch 9 (c = 10 240; the cause is not established: the weights at the epoch-8 checkpoint are at most 3.4 in
+  // size) while seeds 2 and 3 converge at epoch 8 and are selected at epoch 9. So the test takes seeds in turn (as
+  // `npm run epi` does) and holds the first converged run to the property.
   it('lds2d: meets the paper property (Re λ1 0 ± 0.25, frequency 1 ± 0.1 Hz) inside the bounds', async () => {
-    let r: EpiResult | undefined;
-    for (const seed of [1, 2, 3]) {
-      try {
-        r = await epi('lds2d', { seed });
-      } catch (err) {
-        expect(err).toMatchObject({ code: 'ERR_NONFINITE' });
-        continue;
-      }
-      if (r.converged) break;
-    }
-    expect(r!.converged).toBe(true);
+    const r = (await runSeeds('lds2d', [1, 2, 3], {}, true)).find((x) => x.converged);
+    expect(r?.converged).toBe(true);
     const { z, moments, test } = await checkFresh(r!, 10000);
     expect(test.converged).toBe(true);
     expect(Math.abs(moments[0].mean)).toBeLessThan(0.05);
@@ -64,15 +71,7 @@ describe('EPI on the built-in models', () => {
   // epoch 1, iteration 15 — the flow's unclamped log-scales overflow, as the reference's can — while seeds
   // 2–6 converge). Four of the script's twenty epochs keep the test short.
   it.each([2, 10])('rnn2 with N = %i converges (Re λ1 0.5 ± 0.25, λ1 of the symmetric part 1.5 ± 0.25)', async (N) => {
-    const runs: EpiResult[] = [];
-    for (const seed of [1, 2]) {
-      try {
-        runs.push(await epi('rnn2', { options: { N }, seed, epochs: 4 }));
-      } catch (err) {
-        expect(err).toMatchObject({ code: 'ERR_NONFINITE' });
-      }
-    }
-    const r = maxEntropyRun(runs);
+    const r = maxEntropyRun(await runSeeds('rnn2', [1, 2], { options: { N }, epochs: 4 }, false));
     expect(r).toBeDefined();
     const { z, moments, test } = await checkFresh(r!, 10000, { N });
     expect(test.converged).toBe(true);
@@ -90,12 +89,9 @@ describe('EPI on the built-in models', () => {
   // epoch). So the test takes seeds in turn, as a user would, and holds the first converged run to the property;
   // at seed 1's mode the Hessian of log q has eigenvalues −28.0 and −8.43 (the paper's −10.7 and −3.22).
   it('stg: hub frequency 0.55 ± 0.025 Hz, two negative Hessian eigenvalues at the mode', async () => {
-    let r: EpiResult | undefined;
-    for (const seed of [1, 2, 3]) {
-      r = await epi('stg', { seed, init: { abc: 500, abcStd: 'sample' }, stopEarly: true });
-      if (r.converged) break;
-    }
-    expect(r!.converged).toBe(true);
+    const runs = await runSeeds('stg', [1, 2, 3], { init: { abc: 500, abcStd: 'sample' }, stopEarly: true }, true);
+    const r = runs.find((x) => x.converged);
+    expect(r?.converged).toBe(true);
     const { moments, test } = await checkFresh(r!, 10000);
     expect(test.converged).toBe(true);
     expect(Math.abs(moments[0].mean - 0.55)).toBeLessThan(0.01);
