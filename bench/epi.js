@@ -6,7 +6,7 @@
 // surrogate loss through the simulation), in the same run. Before timing, each case checks that the JAX step computes
 // sloppy's numbers (same weights, same base noise, model noise off). Prints a table and writes
 // bench/results/epi-latest.json.
-//   node bench/epi.js [--cases lds2d,stg,rnn2-10,rnn2-50,rnn2-100] [--reps 3] [--max-steps 20] [--case-seconds 30]
+//   node bench/epi.js [--cases lds2d,stg,rnn2-10,rnn2-50,rnn2-100] [--reps 3] [--max-steps 200] [--case-seconds 30]
 //                     [--threads N] [--no-jax] [--convergence lds2d,stg] [--convergence-seconds 180] [--out FILE]
 // --convergence (default lds2d; '' for none) also times sloppy's epi() to its first converged epoch, seeds 1, 2, 3 in
 // turn until one converges; stg's 5 000-iteration epochs take minutes each, so it runs only when asked for.
@@ -46,7 +46,7 @@ const CASES = {
 };
 
 function parseArgs(argv) {
-  const args = { cases: Object.keys(CASES), reps: 3, maxSteps: 20, caseSeconds: 30, threads: 0, jax: true,
+  const args = { cases: Object.keys(CASES), reps: 3, maxSteps: 200, caseSeconds: 30, threads: 0, jax: true,
     convergence: ['lds2d'], convergenceSeconds: 180, out: path.join(__dirname, 'results', 'epi-latest.json') };
   for (let i = 0; i < argv.length; ++i) {
     const value = () => argv[++i];

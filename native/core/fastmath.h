@@ -140,6 +140,13 @@ template <class V> SLOPPY_LANE_INLINE V logOf(const V& x) {
   return (ed * kLn2Hi + 2.0 * s * p) + ed * kLn2Lo;
 }
 
+// log(1 + x) for x > −1 (finite): log of the rounded u = 1 + x, less the rounding (u − 1 − x)/u to first order,
+// and x itself where u rounds to 1. NaN propagates through the correction.
+template <class V> SLOPPY_LANE_INLINE V log1pOf(const V& x) {
+  const V u = 1.0 + x;
+  return pick(u == 1.0, x, V(logOf(u) - ((u - 1.0) - x) / u));
+}
+
 // sin and cos of 2πu for u ∈ [0, 1]. Working in turns makes the reduction exact: u = q/4 + t with
 // |t| ≤ 1/8 turn, so the angle 2πt lies in [−π/4, π/4], where Taylor series to degree 17/18 are exact to
 // below 1e-17; the quadrant q then rotates (sin, cos).

@@ -36,6 +36,7 @@ SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise
 // lane, as below ---
 #if SLOPPY_LANE_VECTORS
 SLOPPY_LANE_INLINE Lanes<8> exp(const Lanes<8>& x) { return Lanes<8>(fm::expOf(x.v)); }
+SLOPPY_LANE_INLINE Lanes<8> log1p(const Lanes<8>& x) { return Lanes<8>(fm::log1pOf(x.v)); }
 SLOPPY_LANE_INLINE Lanes<8> sigmoid(const Lanes<8>& x) { return Lanes<8>(fm::sigmoidOf(x.v)); }
 SLOPPY_LANE_INLINE Lanes<8> tanh(const Lanes<8>& x) { return Lanes<8>(fm::tanhOf(x.v)); }
 SLOPPY_LANE_INLINE Lanes<8> cosh(const Lanes<8>& x) { return Lanes<8>(fm::coshOf(x.v)); }

@@ -56,15 +56,21 @@ void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const doubl
   }
   log.cost = -log.entropy + etaR + 0.5 * c * norm2;
   log.R = R;
+  // Each sample's cotangent is Σ_j w_j·J_j with one weight vector per half: the first half also carries the
+  // penalty, against the second half's residual.
+  std::vector<double> wFirst(m), wSecond(m);
+  for (int j = 0; j < m; ++j) {
+    wSecond[j] = eta[j] / n;
+    wFirst[j] = eta[j] / n + c * R2[j] / half;
+  }
   for (int64_t i = 0; i < n; ++i) {
     qBar[i] = 1.0 / n;
-    for (int d = 0; d < dim; ++d) {
-      double s = 0.0;
-      for (int j = 0; j < m; ++j) {
-        const double w = eta[j] / n + (i < half ? c * R2[j] / half : 0.0);
-        s += w * J[(i * m + j) * dim + d];
-      }
-      zBar[i * dim + d] = s;
+    const double* w = i < half ? wFirst.data() : wSecond.data();
+    double* out = zBar + i * dim;
+    std::fill(out, out + dim, 0.0);
+    for (int j = 0; j < m; ++j) {
+      const double* row = J + (i * m + j) * dim;
+      for (int d = 0; d < dim; ++d) out[d] += w[j] * row[d];
     }
   }
 }
@@ -73,8 +79,8 @@ void propertyRows(const Property& p, const double* stats, const double* grad, in
                   std::vector<double>& T, std::vector<double>& J) {
   const int K = static_cast<int>(p.stats.size());
   const int m = 2 * K;
-  T.assign(n * m, 0.0);
-  J.assign(n * m * dim, 0.0);
+  T.resize(n * m);  // every entry is written below
+  J.resize(n * m * dim);
   for (int64_t i = 0; i < n; ++i) {
     for (int k = 0; k < K; ++k) {
       const double s = stats[i * S + p.stats[k]];

@@ -66,27 +66,35 @@ SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const T* hidden,
     const double* W = w + mlpLayerOffset(f, l);
     const T* dOut = delta + static_cast<int64_t>(l) * f.units;
     T* target = l == 0 ? inBar : delta + static_cast<int64_t>(l - 1) * f.units;
-    // Rows in fours (axpy form): weight rows are read contiguously and each target is loaded and stored once
-    // per four multiply-adds.
-    if (l > 0) {
-      for (int k = 0; k < nIn; ++k) target[k] = T(0.0);
-    }
-    int j = 0;
-    for (; j + 4 <= nOut; j += 4) {
-      const T d0 = dOut[j], d1 = dOut[j + 1], d2 = dOut[j + 2], d3 = dOut[j + 3];
-      const double* W0 = W + static_cast<int64_t>(j) * nIn;
-      for (int k = 0; k < nIn; ++k) {
-        target[k] += d0 * W0[k] + d1 * W0[nIn + k] + d2 * W0[2 * nIn + k] + d3 * W0[3 * nIn + k];
+    // target[k] = Σ_j dOut[j]·W[j][k], four targets at a time held in registers while j runs, as in the
+    // forward pass. (Row by row, the axpy form, loaded and stored every target once per four multiply-adds,
+    // and those stores bounded the CPU's reverse pass.)
+    // inBar gathers the stage input's other cotangents too; a hidden layer's cotangent is set here.
+    auto put = [&](int k, const T& acc) { target[k] = l == 0 ? target[k] + acc : acc; };
+    int k = 0;
+    for (; k + 4 <= nIn; k += 4) {
+      T a0(0.0), a1(0.0), a2(0.0), a3(0.0);
+      for (int j = 0; j < nOut; ++j) {
+        const T dj = dOut[j];
+        const double* Wj = W + static_cast<int64_t>(j) * nIn + k;
+        a0 += dj * Wj[0];
+        a1 += dj * Wj[1];
+        a2 += dj * Wj[2];
+        a3 += dj * Wj[3];
       }
+      put(k, a0);
+      put(k + 1, a1);
+      put(k + 2, a2);
+      put(k + 3, a3);
     }
-    for (; j < nOut; ++j) {
-      const T dj = dOut[j];
-      const double* Wj = W + static_cast<int64_t>(j) * nIn;
-      for (int k = 0; k < nIn; ++k) target[k] += dj * Wj[k];
+    for (; k < nIn; ++k) {
+      T acc(0.0);
+      for (int j = 0; j < nOut; ++j) acc += dOut[j] * W[static_cast<int64_t>(j) * nIn + k];
+      put(k, acc);
     }
     if (l > 0) {
       const T* a = hidden + static_cast<int64_t>(l - 1) * f.units;
-      for (int k = 0; k < nIn; ++k) target[k] = m::select(a[k] > 0.0, target[k], T(0.0));  // the ReLU that made a
+      for (int i = 0; i < nIn; ++i) target[i] = m::select(a[i] > 0.0, target[i], T(0.0));  // the ReLU that made a
     }
   }
 }

@@ -33,7 +33,9 @@ SLOPPY_HD SupportPoint<T> supportForward(int kind, double lb, double ub, const T
     case Support::Interval: {
       const T s = m::sigmoid(h);
       const T sm = 1.0 - s;
-      return {lb + (ub - lb) * s, ::log(ub - lb) + logSigmoid(h) + logSigmoid(-h), (ub - lb) * s * sm, sm - s};
+      // log σ(h) + log σ(−h) = −|h| − 2·log1p(e^{−|h|}): one logarithm for the two.
+      const T logBoth = -m::abs(h) - 2.0 * m::log1p(m::exp(-m::abs(h)));
+      return {lb + (ub - lb) * s, ::log(ub - lb) + logBoth, (ub - lb) * s * sm, sm - s};
     }
     case Support::IntervalTanh: {
       const T t = m::tanh(h);
