@@ -6,9 +6,9 @@
 //   symLambda1   the largest eigenvalue of (W + Wᵀ)/2 on the full N×N matrix, found exactly from its rank-4
 //                structure in O(N) work.
 // z = [U (N×2 row-major), V (N×2 row-major)] has 4N entries with N an option, which is why this model has its
-// own runners instead of the fixed-size Dual<P> engine. The math below runs per thread on both backends. Given
-// 4N numbers of scratch (the CPU) it keeps the rows of [U' V'] from the first pass for the gradient pass; without
-// (a GPU thread, O(1) memory) it draws them again from the counter-based noise, the same numbers.
+// own runners instead of the fixed-size Dual<P> engine. The math below runs per thread on both backends. The CPU
+// draws a path's rows of [U' V'] beforehand, eight rows per vector (rnn2_cpu.cc), and both passes read them; a GPU
+// thread (O(1) memory) draws each row where a pass needs it, twice, from the counter-based noise: the same numbers.
 #pragma once
 #include <string>
 #include <vector>
@@ -140,9 +140,9 @@ struct Rnn2 {
   // The statistics of one (parameter set, noise draw) and, when grad is not null, their gradients
   // (kStats × 4N, row-major): dRe λ₁ = Σ ∂Re λ₁/∂Wʳ ⊙ dWʳ with dWʳ = dV'ᵀU' + V'ᵀdU', and for the unit top
   // eigenvector v, dλˢ = vᵀ dS v = (vᵀdU')(V'ᵀv) + (vᵀdV')(U'ᵀv). The noise does not depend on z, so
-  // d/dz = d/d[U' V']. `rows` is null or scratch of 4N numbers.
+  // d/dz = d/d[U' V']. `rows` is null (each pass draws its rows) or the path's 4N rows, drawn by the caller.
   SLOPPY_HD static void evaluate(const double* opt, const double* z, const PathRng& rng, double* stats,
-                                 double* grad, double* rows) {
+                                 double* grad, const double* rows) {
     const int n = neurons(opt);
     const double eps = opt[kEps];
     double wr[2][2] = {{eps, 0.0}, {0.0, eps}};  // Wʳ[k][l] = Σᵢ V'ᵢₖ U'ᵢₗ, plus eps·I
@@ -150,9 +150,10 @@ struct Rnn2 {
     double small[4][4];                          // the rows themselves, for N ≤ 4
     for (int i = 0; i < n; ++i) {
       double q[4];
-      row(opt, z, rng, i, q);
       if (rows != nullptr) {
-        for (int k = 0; k < 4; ++k) rows[4 * i + k] = q[k];
+        for (int k = 0; k < 4; ++k) q[k] = rows[4 * i + k];
+      } else {
+        row(opt, z, rng, i, q);
       }
       for (int k = 0; k < 2; ++k) {
         for (int l = 0; l < 2; ++l) wr[k][l] += q[2 + k] * q[l];
