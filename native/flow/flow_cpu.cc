@@ -3,6 +3,7 @@
 
 #include "../core/cpu_kernel.h"
 #include "../core/dual.h"
+#include "../core/rng.h"
 #include "../core/thread_pool.h"
 #include "density.h"
 #include "flow_cpu.h"
@@ -108,16 +109,16 @@ void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int 
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
   std::vector<FlowLanes> z(D), scratch(pushScratch(v.shape));
-  std::vector<double> row(D);
   for (int64_t g = begin; g < end; ++g) {
     FlowLanes* t = b.tape.data() + g * tape;
     if (s0 == 0) {
-      FlowLanes* x = stageTape(v.shape, t, 0).in;
+      // Each lane draws its own sample's Philox normals, all eight lanes in one vector pass.
+      PathRng streams[kFlowLanes];
       for (int l = 0; l < kFlowLanes; ++l) {
         const int64_t i = std::min(g * kFlowLanes + l, b.n - 1);  // lanes past the end repeat the last sample
-        makePathRng(seed, static_cast<uint64_t>(i), 0).normals(step, Stream::Dynamics, row.data(), D);
-        for (int d = 0; d < D; ++d) x[d].v[l] = row[d];
+        streams[l] = makePathRng(seed, static_cast<uint64_t>(i), 0);
       }
+      LaneRng<kFlowLanes>(streams).normals(step, Stream::Dynamics, stageTape(v.shape, t, 0).in, D);
       b.ldj[g] = FlowLanes(0.0);
     }
     pushStages(v, s0, s1, b.bnStats.data(), t, scratch.data(), b.ldj[g]);
