@@ -7,9 +7,8 @@ import type { SweepDescription } from '../../lib/sweep';
 
 export { readJson } from '../../lib/sweep/files';
 
-// Three seeds of a small lds2d run (about half a second each on one core): two of them converge (measured: seeds
-// 1 and 3), so the merge has a real choice to make. Long enough for a test to interrupt a task after
-// its first checkpoint.
+// Three seeds of a small lds2d run (about a third of a second each on one core): two of them converge (measured:
+// seeds 1 and 3), so the merge has a real choice to make.
 export const EPI_SETTINGS = {
   model: 'lds2d', batch: 200, epochs: 4, iterations: 200, initIterations: 100, c0: 10, flow: { units: 8 }, samples: 200,
   property: { stats: ['realLambda1'], mean: [0], std: [1] },
@@ -17,6 +16,15 @@ export const EPI_SETTINGS = {
 
 export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}): SweepDescription {
   return { name, groups: [{ kind: 'epi', settings: EPI_SETTINGS, grid: { seed: [1, 2, 3] } }], ...extra };
+}
+
+/**
+ * The seeds sweep with ten times the iterations per epoch (about a second a task), for the tests that interrupt a
+ * task after its first checkpoint: at 200 iterations a task ends about 0.2 s after that checkpoint, and a Slurm
+ * scancel, which passes through slurmctld and slurmd, has arrived after the task was done.
+ */
+export function longSeedsSweep(name: string): SweepDescription {
+  return { name, groups: [{ kind: 'epi', settings: { ...EPI_SETTINGS, iterations: 2000 }, grid: { seed: [1, 2, 3] } }] };
 }
 
 // An ensemble of 24 short fits to the default teacher in chunks of 10 (three tasks, a second or so each).
