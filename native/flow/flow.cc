@@ -174,13 +174,13 @@ void Flow::step(FlowBatch& b, const double* zBar, const double* qBar, int thread
   }
 #endif
   gradient(b, zBar, qBar, b.gradient, threads);
-  adamStep(b.gradient);
+  adamStep(b.gradient, threads);
   batchNormUpdateMoving(state_.shape, b.bnStats.data(), state_.w.data() + state_.shape.movingOffset());
 }
 
 
-void Flow::adamStep(const std::vector<double>& g) {
-  adamCpu(state_.adam, ++state_.adamStep, g, state_.w.data(), state_.m1.data(), state_.m2.data());
+void Flow::adamStep(const std::vector<double>& g, int threads) {
+  adamCpu(state_.adam, ++state_.adamStep, g, state_.w.data(), state_.m1.data(), state_.m2.data(), threads);
 }
 
 void Flow::resetAdam() {

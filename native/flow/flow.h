@@ -83,7 +83,7 @@ class Flow {
   void resetAdam();
 
  private:
-  void adamStep(const std::vector<double>& g);
+  void adamStep(const std::vector<double>& g, int threads);
 
   mutable FlowState state_;
   mutable bool hostStale_ = false;  // the GPU holds newer weights than state_

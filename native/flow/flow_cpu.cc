@@ -293,12 +293,18 @@ void adamSweep(const AdamConfig& c, double lrT, double scale, const double* g, i
 
 }  // namespace
 
-void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, double* w, double* m1, double* m2) {
+void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, double* w, double* m1, double* m2,
+             int threads) {
   const int64_t n = static_cast<int64_t>(g.size());
   const double norm2 = squaredNorm(g.data(), n);
   constexpr double kClip = 1e10;
   const double scale = norm2 > kClip * kClip ? kClip / std::sqrt(norm2) : 1.0;
-  adamSweep(c, adamStepSize(c, t), scale, g.data(), n, w, m1, m2);
+  const double lrT = adamStepSize(c, t);
+  // Each weight's update is its own, so splitting the sweep cannot change a number.
+  constexpr int64_t kBlock = 1 << 13;
+  parallelFor(n, kBlock, threads, [&](int64_t begin, int64_t end) {
+    adamSweep(c, lrT, scale, g.data() + begin, end - begin, w + begin, m1 + begin, m2 + begin);
+  });
 }
 
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {

@@ -16,6 +16,7 @@ void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, Flow
 void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                  int threads);
 // One Adam step (t, 1-based) of every weight from the gradient g, whose norm is first clipped to 1e10.
-void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, double* w, double* m1, double* m2);
+void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, double* w, double* m1, double* m2,
+             int threads);
 
 }  // namespace sloppy
