@@ -57,7 +57,12 @@ struct Lds2d {
     const T det = (z[0] * z[3] - z[1] * z[2]) * (invTau * invTau);
     const T disc = tr * tr - 4.0 * det;
     const auto real = disc >= 0.0;  // real eigenvalues, else a complex pair
-    const T root = m::sqrt(m::abs(disc));
+    // At a zero discriminant (a defective A) √|disc| has an unbounded derivative; there Re λ₁ takes the
+    // derivative of ½ tr (its value on the complex side, as rnn2's Re λ₁ does) and the frequency 0 (its value on
+    // the real side). EPI meets such points: a sample whose sigmoid support rounds all four entries onto the bounds
+    // ±10 has disc = 0 exactly, and its infinite derivative made the whole weight gradient NaN (measured: lds2d
+    // seed 3, epoch 1).
+    const T root = m::select(m::abs(disc) > 0.0, m::sqrt(m::abs(disc)), T(0.0));
     stats[0] = 0.5 * tr + m::select(real, 0.5 * root, T(0.0));
     stats[1] = m::select(real, T(0.0), root * (0.25 / M_PI));
   }

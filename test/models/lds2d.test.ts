@@ -46,6 +46,19 @@ describe('lds2d', () => {
     });
   });
 
+  // A defective A (zero discriminant, a double eigenvalue): √disc has an unbounded derivative there, so Re λ1
+  // takes the derivative of tr/2 (its value where disc < 0) and the frequency 0 (its value where disc > 0).
+  it('has finite gradients at a zero discriminant: those of tr/2, and 0 for the frequency', async () => {
+    const defective = [[1, 0, 0, 1], [10, -10, 10, -10], [2, 1, -1, 0]];
+    const r = await statistics('lds2d', defective, { grad: true });
+    defective.forEach((p, i) => {
+      const e = principal(p);
+      expect(e.im).toBe(0);
+      expect(r.stats[2 * i]).toBeCloseTo((p[0] + p[3]) / 2, 12);
+      [0.5, 0, 0, 0.5, 0, 0, 0, 0].forEach((g, k) => expect(Math.abs(r.grad![i * 8 + k] - g)).toBe(0));
+    });
+  });
+
   it('simulates the rotation x = (cos ωt, −sin ωt) for A = [[0, ω], [−ω, 0]]', async () => {
     const omega = 2 * Math.PI;
     const dt = 1e-4;
