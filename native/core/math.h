@@ -31,6 +31,11 @@ SLOPPY_HD double lift(double, double f, double) { return f; }
 SLOPPY_HD bool isfinite(double x) {  // on the exponent bits, so lanes vectorise it
   return (fm::bits(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
+// Conditions combined the same way for one path (bool) and for lanes (LaneMask): where lane code must keep a
+// lane's numbers instead of branching.
+SLOPPY_HD bool maskAnd(bool a, bool b) { return a && b; }
+SLOPPY_HD bool maskNot(bool a) { return !a; }
+SLOPPY_HD bool anyOf(bool a) { return a; }
 
 // --- eight paths as one vector (lanes.h): fastmath's templates on the whole vector; libm-only functions lane by
 // lane, as below ---
@@ -49,6 +54,14 @@ SLOPPY_LANE_INLINE Lanes<8> abs(const Lanes<8>& x) {
 }
 SLOPPY_LANE_INLINE LaneMask<8> isfinite(const Lanes<8>& x) {
   return {(fm::bits(x.v) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL};
+}
+SLOPPY_LANE_INLINE Lanes<8> sqrt(const Lanes<8>& x) { return Lanes<8>(fm::sqrtOf(x.v)); }
+SLOPPY_LANE_INLINE LaneMask<8> maskAnd(const LaneMask<8>& a, const LaneMask<8>& b) { return {a.m & b.m}; }
+SLOPPY_LANE_INLINE LaneMask<8> maskNot(const LaneMask<8>& a) { return {~a.m}; }
+SLOPPY_LANE_INLINE bool anyOf(const LaneMask<8>& a) {
+  bool any = false;
+  for (int l = 0; l < 8; ++l) any = any || a.m[l] != 0;
+  return any;
 }
 // a·b + c with one rounding. GCC has no vector fma: this loop over arrays becomes one FMA instruction in small
 // kernels, but inside a flattened engine GCC still scalarises some of them (the fits' blockError keeps 41 vector

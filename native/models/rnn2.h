@@ -59,15 +59,16 @@ struct Rnn2 {
 
   // The top eigenpair of S = (W + Wᵀ)/2 in the form its gradient needs: λ, a = Qᵀv, and v itself (N ≤ 4)
   // or its coefficients c in v = Qc (N > 4).
+  template <class T = double>
   struct SymTop {
-    double lambda;
-    double a[4];
-    double v[kJacobiMax];
-    double c[4];
+    T lambda;
+    T a[4];
+    T v[kJacobiMax];
+    T c[4];
   };
 
   // N ≤ 4: S is at most 4×4, so diagonalise it directly; this also gets its zero eigenvalues right.
-  SLOPPY_HD static SymTop symSmall(const double q[4][4], int n) {
+  SLOPPY_HD static SymTop<> symSmall(const double q[4][4], int n) {
     double s[kJacobiMax][kJacobiMax], e[kJacobiMax][kJacobiMax];
     for (int i = 0; i < n; ++i) {
       for (int j = i; j < n; ++j) {
@@ -76,7 +77,7 @@ struct Rnn2 {
     }
     jacobiEigen(s, e, n);
     const int top = jacobiArgmax(s, n);
-    SymTop t{};
+    SymTop<> t{};
     t.lambda = s[top][top];
     for (int i = 0; i < n; ++i) t.v[i] = e[i][top];
     for (int k = 0; k < 4; ++k) {
@@ -92,62 +93,72 @@ struct Rnn2 {
   // two positive eigenvalues whenever Q has rank 4, so h_max ≤ 0 only for rank-deficient Q (e.g. V = −cU);
   // there λ = 0 with zero gradient (vᵀdSv = 0 for v ⊥ range Q). B stays accurate when G is singular: a zero
   // Λ only zeroes a column.
-  SLOPPY_HD static SymTop symLarge(const double gram[4][4]) {
-    double g[kJacobiMax][kJacobiMax], e[kJacobiMax][kJacobiMax];
+  // Eight paths' Gram matrices at once on the CPU (T = Lanes<8>, each lane exactly as alone), one on a GPU thread.
+  // Lanes that fail a test keep the zero result instead of returning early, and the top eigenpair is chosen by
+  // selects in the order jacobiArgmax takes.
+  template <class T>
+  SLOPPY_HD static SymTop<T> symLarge(const T gram[4][4]) {
+    T g[kJacobiMax][kJacobiMax], e[kJacobiMax][kJacobiMax];
     for (int i = 0; i < 4; ++i) {
       for (int j = i; j < 4; ++j) g[i][j] = gram[i][j];
     }
     jacobiEigen(g, e, 4);
-    double b[4][4];
+    T b[4][4];
     for (int j = 0; j < 4; ++j) {
-      const double root = g[j][j] > 0.0 ? sqrt(g[j][j]) : 0.0;  // rounding can leave a zero Λ slightly negative
+      // rounding can leave a zero Λ slightly negative
+      const T root = m::select(g[j][j] > 0.0, m::sqrt(m::select(g[j][j] > 0.0, g[j][j], T(0.0))), T(0.0));
       for (int k = 0; k < 4; ++k) b[k][j] = e[k][j] * root;
     }
-    double h[kJacobiMax][kJacobiMax], y[kJacobiMax][kJacobiMax];
+    T h[kJacobiMax][kJacobiMax], y[kJacobiMax][kJacobiMax];
     for (int j = 0; j < 4; ++j) {
       for (int l = j; l < 4; ++l) {
-        double sum = 0.0;
+        T sum(0.0);
         for (int k = 0; k < 4; ++k) sum += b[k][j] * b[k ^ 2][l];
         h[j][l] = 0.5 * sum;
       }
     }
     jacobiEigen(h, y, 4);
-    const int top = jacobiArgmax(h, 4);
-    SymTop t{};
-    if (!(h[top][top] > 0.0)) return t;
-    double c[4];
+    T top = h[0][0], yTop[4];
+    for (int k = 0; k < 4; ++k) yTop[k] = y[k][0];
+    for (int j = 1; j < 4; ++j) {
+      const auto larger = h[j][j] > top;
+      top = m::select(larger, h[j][j], top);
+      for (int k = 0; k < 4; ++k) yTop[k] = m::select(larger, y[k][j], yTop[k]);
+    }
+    T c[4];
     for (int k = 0; k < 4; ++k) {
-      c[k] = 0.0;
-      for (int j = 0; j < 4; ++j) c[k] += b[k ^ 2][j] * y[j][top];
+      c[k] = T(0.0);
+      for (int j = 0; j < 4; ++j) c[k] += b[k ^ 2][j] * yTop[j];
     }
     // Normalise by the computed ‖Qc‖² = cᵀGc rather than the exact 4h², so v stays a unit vector under rounding.
-    double gc[4], norm2 = 0.0;
+    T gc[4], norm2(0.0);
     for (int k = 0; k < 4; ++k) {
-      gc[k] = 0.0;
+      gc[k] = T(0.0);
       for (int l = 0; l < 4; ++l) gc[k] += gram[k][l] * c[l];
       norm2 += c[k] * gc[k];
     }
-    if (!(norm2 > 0.0)) return t;
-    const double inv = 1.0 / sqrt(norm2);
-    t.lambda = h[top][top];
+    const auto found = m::maskAnd(top > 0.0, norm2 > 0.0);
+    const T inv = 1.0 / m::sqrt(m::select(found, norm2, T(1.0)));
+    SymTop<T> t{};
+    t.lambda = m::select(found, top, T(0.0));
     for (int k = 0; k < 4; ++k) {
-      t.c[k] = c[k] * inv;
-      t.a[k] = gc[k] * inv;
+      t.c[k] = m::select(found, c[k] * inv, T(0.0));
+      t.a[k] = m::select(found, gc[k] * inv, T(0.0));
     }
     return t;
   }
 
-  // The statistics of one (parameter set, noise draw) and, when grad is not null, their gradients
-  // (kStats × 4N, row-major): dRe λ₁ = Σ ∂Re λ₁/∂Wʳ ⊙ dWʳ with dWʳ = dV'ᵀU' + V'ᵀdU', and for the unit top
-  // eigenvector v, dλˢ = vᵀ dS v = (vᵀdU')(V'ᵀv) + (vᵀdV')(U'ᵀv). The noise does not depend on z, so
-  // d/dz = d/d[U' V']. `rows` is null (each pass draws its rows) or the path's 4N rows, drawn by the caller.
-  SLOPPY_HD static void evaluate(const double* opt, const double* z, const PathRng& rng, double* stats,
-                                 double* grad, const double* rows) {
+  // What a path's rows add up to: Wʳ[k][l] = Σᵢ V'ᵢₖ U'ᵢₗ plus eps·I, and the upper triangle of QᵀQ mirrored
+  // (N > 4) or the rows themselves (N ≤ 4). `rows` is null (the rows are drawn here) or the path's 4N rows.
+  struct Sums {
+    double wr[2][2];
+    double gram[4][4];
+    double small[4][4];
+  };
+  SLOPPY_HD static Sums sums(const double* opt, const double* z, const PathRng& rng, const double* rows) {
     const int n = neurons(opt);
     const double eps = opt[kEps];
-    double wr[2][2] = {{eps, 0.0}, {0.0, eps}};  // Wʳ[k][l] = Σᵢ V'ᵢₖ U'ᵢₗ, plus eps·I
-    double gram[4][4] = {};                      // upper triangle of QᵀQ, for N > 4
-    double small[4][4];                          // the rows themselves, for N ≤ 4
+    Sums s = {{{eps, 0.0}, {0.0, eps}}, {}, {}};
     for (int i = 0; i < n; ++i) {
       double q[4];
       if (rows != nullptr) {
@@ -156,24 +167,33 @@ struct Rnn2 {
         row(opt, z, rng, i, q);
       }
       for (int k = 0; k < 2; ++k) {
-        for (int l = 0; l < 2; ++l) wr[k][l] += q[2 + k] * q[l];
+        for (int l = 0; l < 2; ++l) s.wr[k][l] += q[2 + k] * q[l];
       }
       if (n <= kJacobiMax) {
-        for (int k = 0; k < 4; ++k) small[i][k] = q[k];
+        for (int k = 0; k < 4; ++k) s.small[i][k] = q[k];
       } else {
         for (int k = 0; k < 4; ++k) {
-          for (int l = k; l < 4; ++l) gram[k][l] += q[k] * q[l];
+          for (int l = k; l < 4; ++l) s.gram[k][l] += q[k] * q[l];
         }
       }
     }
     if (n > kJacobiMax) {
       for (int k = 0; k < 4; ++k) {
-        for (int l = 0; l < k; ++l) gram[k][l] = gram[l][k];
+        for (int l = 0; l < k; ++l) s.gram[k][l] = s.gram[l][k];
       }
     }
+    return s;
+  }
+
+  // The statistics of one (parameter set, noise draw) from its sums and S's top eigenpair and, when grad is not
+  // null, their gradients (kStats × 4N, row-major): dRe λ₁ = Σ ∂Re λ₁/∂Wʳ ⊙ dWʳ with dWʳ = dV'ᵀU' + V'ᵀdU', and
+  // for the unit top eigenvector v, dλˢ = vᵀ dS v = (vᵀdU')(V'ᵀv) + (vᵀdV')(U'ᵀv). The noise does not depend on
+  // z, so d/dz = d/d[U' V'].
+  SLOPPY_HD static void results(const double* opt, const double* z, const PathRng& rng, const double* rows,
+                                const Sums& s, const SymTop<>& sym, double* stats, double* grad) {
+    const int n = neurons(opt);
     double dWr[2][2];
-    stats[0] = realLambda1(wr, dWr);
-    const SymTop sym = n <= kJacobiMax ? symSmall(small, n) : symLarge(gram);
+    stats[0] = realLambda1(s.wr, dWr);
     stats[1] = sym.lambda;
     if (grad == nullptr) return;
 
@@ -195,6 +215,15 @@ struct Rnn2 {
         grad[p + v] = vi * sym.a[k];
       }
     }
+  }
+
+  // One path, start to end: what a GPU thread runs, and the CPU for N ≤ 4 (the CPU solves eight paths' 4 × 4
+  // problems at once for N > 4, rnn2_cpu.cc).
+  SLOPPY_HD static void evaluate(const double* opt, const double* z, const PathRng& rng, double* stats,
+                                 double* grad, const double* rows) {
+    const int n = neurons(opt);
+    const Sums s = sums(opt, z, rng, rows);
+    results(opt, z, rng, rows, s, n <= kJacobiMax ? symSmall(s.small, n) : symLarge(s.gram), stats, grad);
   }
 
   static ModelInfo describe();

@@ -1,5 +1,5 @@
-// rnn2 on the CPU: paths, i.e. (parameter set, noise draw) pairs, spread over the addon's thread pool, each
-// running the same Rnn2::evaluate as the CUDA kernel.
+// rnn2 on the CPU: paths, i.e. (parameter set, noise draw) pairs, spread over the addon's thread pool in groups of
+// eight, through the same Rnn2 phases as the CUDA kernel's evaluate.
 #include "../core/cpu_kernel.h"
 #include "../core/rng.h"
 #include "../core/thread_pool.h"
@@ -47,6 +47,28 @@ void quenchedRows(const double* opt, const double* z, const PathRng& rng, double
   }
 }
 
+// S's top eigenpair for up to eight paths (N > 4) in one pass of symLarge on lanes, bit-identical to one path at a
+// time: the two 4 × 4 Jacobi decompositions are chains of divisions and square roots, which one path leaves
+// mostly waiting (measured: 16 % of an rnn2-10 EPI step on one core).
+SLOPPY_CPU_KERNEL
+void topEigenpairs(const Rnn2::Sums* sums, int count, Rnn2::SymTop<>* out) {
+  Lanes<8> gram[4][4];
+  for (int k = 0; k < 4; ++k) {
+    for (int l = 0; l < 4; ++l) {
+      for (int p = 0; p < 8; ++p) gram[k][l].v[p] = sums[std::min(p, count - 1)].gram[k][l];  // padding repeats
+    }
+  }
+  const Rnn2::SymTop<Lanes<8>> top = Rnn2::symLarge(gram);
+  for (int p = 0; p < count; ++p) {
+    out[p] = Rnn2::SymTop<>{};
+    out[p].lambda = top.lambda.v[p];
+    for (int k = 0; k < 4; ++k) {
+      out[p].a[k] = top.a[k].v[p];
+      out[p].c[k] = top.c[k].v[p];
+    }
+  }
+}
+
 }  // namespace
 
 void runRnn2Cpu(const SimJob& job, SimResult& res) {
@@ -60,16 +82,34 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
     throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     const int64_t paths = sets * job.trials;
-    parallelFor(paths, std::max<int64_t>(1, paths / (8 * threads)), threads, [&](int64_t begin, int64_t end) {
+    const double* opt = job.options.data();
+    const bool lanes = Rnn2::neurons(opt) > kJacobiMax;
+    // Blocks of whole groups of eight paths, so that a group never straddles two threads.
+    const int64_t grain = 8 * std::max<int64_t>(1, paths / (64 * threads));
+    parallelFor(paths, grain, threads, [&](int64_t begin, int64_t end) {
       throwIfCancelled(job.cancelled);
-      std::vector<double> rows(layout.params);
-      for (int64_t p = begin; p < end; ++p) {
-        const int64_t set = first + p / job.trials;
-        const double* z = job.z.data() + set * layout.params;
-        const PathRng rng = pathRng(job, set, static_cast<int>(p % job.trials));
-        quenchedRows(job.options.data(), z, rng, rows.data());
-        Rnn2::evaluate(job.options.data(), z, rng, pathStats.data() + p * Rnn2::kStats,
-                       job.grad ? pathGrad.data() + p * layout.gradWidth : nullptr, rows.data());
+      std::vector<double> rows(8 * static_cast<size_t>(layout.params));
+      for (int64_t p0 = begin; p0 < end; p0 += 8) {
+        const int count = static_cast<int>(std::min<int64_t>(8, end - p0));
+        Rnn2::Sums sums[8];
+        Rnn2::SymTop<> sym[8];
+        const double* z[8];
+        PathRng rng[8];
+        for (int l = 0; l < count; ++l) {
+          const int64_t p = p0 + l, set = first + p / job.trials;
+          z[l] = job.z.data() + set * layout.params;
+          rng[l] = pathRng(job, set, static_cast<int>(p % job.trials));
+          double* r = rows.data() + l * layout.params;
+          quenchedRows(opt, z[l], rng[l], r);
+          sums[l] = Rnn2::sums(opt, z[l], rng[l], r);
+          if (!lanes) sym[l] = Rnn2::symSmall(sums[l].small, Rnn2::neurons(opt));
+        }
+        if (lanes) topEigenpairs(sums, count, sym);
+        for (int l = 0; l < count; ++l) {
+          const int64_t p = p0 + l;
+          Rnn2::results(opt, z[l], rng[l], rows.data() + l * layout.params, sums[l], sym[l],
+                        pathStats.data() + p * Rnn2::kStats, job.grad ? pathGrad.data() + p * layout.gradWidth : nullptr);
+        }
       }
     });
     layout.finishChunk(job, first, sets, pathStats.data(), pathGrad.data(), res);
