@@ -82,10 +82,10 @@ describe('EPI on the built-in models', () => {
   // unit variance does not converge in six epochs: Var[hub] p = 0 throughout, std 0.093 Hz; measured, seed 1).
   // Convergence hangs on the seed, as the paper's did (it kept seed 6 of several): the 0.55 Hz contour runs
   // just below a cliff in g_synA where the hub drops to the slow rhythm (~0.4 Hz, flat, no gradient back), and
-  // 3% of the mass past it doubles Var[hub]. Measured on the build of 2026-12-03 with these settings: seed 5
-  // converges at epoch 1, 6 at 2, 1 at 3, 3 at 4; seeds 2 and 4 not in six epochs (Var[hub] p = 0 at every
-  // epoch). So the test takes seeds in turn, as a user would, and holds the first converged run to the property;
-  // at seed 1's mode the Hessian of log q has eigenvalues −28.0 and −8.43 (the paper's −10.7 and −3.22).
+  // 3% of the mass past it doubles Var[hub]. Measured on this build with these settings: seeds 1–6 all converge
+  // (1 and 3 at epoch 1), where an earlier build left 2 and 4 unconverged in six epochs. So the test takes seeds in
+  // turn, as a user would, and holds the first converged run to the property; at seed 1's mode, (6.43, 1.54) nS,
+  // the Hessian of log q has eigenvalues −11.0 and −3.42 (the paper's −10.7 and −3.22).
   it('stg: hub frequency 0.55 ± 0.025 Hz, two negative Hessian eigenvalues at the mode', async () => {
     const runs = await runSeeds('stg', [1, 2, 3], { init: { abc: 500, abcStd: 'sample' }, stopEarly: true }, true);
     const r = runs.find((x) => x.converged);
