@@ -5,7 +5,7 @@
 // Each is written once over its number type V: double (one path, on either backend) or, on the host, the eight
 // lanes of a LaneDoubles vector, where every statement is one vector operation and every ?: a blend.
 // Accuracy, the worst of 2·10⁶ points against long double: exp 1.2 ulp (normal results), log 2.6 ulp,
-// sincos2pi 1.8e-16 absolute.
+// sincos2pi 1.8e-16 absolute, log1p 3.3 ulp (x = e^{−a} for a ∈ [0, 40], and x ∈ [−1 + 10⁻⁶, −10⁻⁶]).
 #pragma once
 #include <cstring>
 #include <type_traits>

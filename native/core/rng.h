@@ -126,11 +126,19 @@ struct LaneRng {
 #endif
   }
 
+#if SLOPPY_LANE_VECTORS
+  // n normals of step steps[l] in lane l (eight lanes): the draw of one path at eight steps when every lane holds
+  // that path's stream.
+  SLOPPY_LANE_INLINE void normalsAt(const LaneWords& steps, Stream stream, Lanes<8>* out, int n) const {
+    static_assert(W == 8, "per-lane steps take the eight-lane vector form");
+    laneNormalsOf(steps, trialWords | static_cast<uint64_t>(stream), seedHiWords, keys, out, n);
+  }
+#endif
+
   SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
 #if SLOPPY_LANE_VECTORS
     if constexpr (W == 8) {
-      laneNormalsOf(LaneWords{} + static_cast<uint64_t>(step), trialWords | static_cast<uint64_t>(stream), seedHiWords,
-                    keys, out, n);
+      normalsAt(LaneWords{} + static_cast<uint64_t>(step), stream, out, n);
       return;
     }
 #endif

@@ -15,7 +15,7 @@ __global__ void rnn2Kernel(const double* opt, const double* z, int64_t firstSet,
   const int64_t set = firstSet + p / trials;
   Rnn2::evaluate(opt, z + set * params,
                  makePathRng(seed, batchOffset + static_cast<uint64_t>(set), static_cast<int>(p % trials)),
-                 stats + p * Rnn2::kStats, grad != nullptr ? grad + p * gradWidth : nullptr, nullptr);
+                 stats + p * Rnn2::kStats, grad != nullptr ? grad + p * gradWidth : nullptr);
 }
 
 void runRnn2Cuda(const SimJob& job, SimResult& res) {

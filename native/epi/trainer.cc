@@ -61,7 +61,7 @@ void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const doubl
   std::vector<double> wFirst(m), wSecond(m);
   for (int j = 0; j < m; ++j) {
     wSecond[j] = eta[j] / n;
-    wFirst[j] = eta[j] / n + c * R2[j] / half;
+    wFirst[j] = wSecond[j] + c * R2[j] / half;
   }
   for (int64_t i = 0; i < n; ++i) {
     qBar[i] = 1.0 / n;

@@ -21,7 +21,7 @@ SLOPPY_HD void jacobiEigen(T a[kJacobiMax][kJacobiMax], T v[kJacobiMax][kJacobiM
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < i; ++j) a[i][j] = a[j][i];
   }
-  auto active = T(0.0) == T(0.0);
+  auto active = T(0.0) == T(0.0);  // true in every lane: no matrix has converged yet
   // 30 sweeps is far beyond the ~6 a 4×4 needs; the bound only guards against non-finite input.
   for (int sweep = 0; sweep < 30; ++sweep) {
     T off(0.0), diag(0.0);

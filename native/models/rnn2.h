@@ -26,14 +26,18 @@ struct Rnn2 {
 
   SLOPPY_HD static int neurons(const double* opt) { return intOption(opt[kN]); }
 
-  // Row i of Q = [U' V']: (U'ᵢ₀, U'ᵢ₁, V'ᵢ₀, V'ᵢ₁). Its noise is the 4 normals of step i of the quenched
-  // stream, so any row can be drawn again without the others (z index 2i + k ↔ χ[k], 2N + 2i + k ↔ χ[2 + k]).
-  SLOPPY_HD static void row(const double* opt, const double* z, const PathRng& rng, int i, double q[4]) {
-    const int n = neurons(opt);
+  // Row i of [U V], before the noise.
+  SLOPPY_HD static void baseRow(int n, const double* z, int i, double q[4]) {
     q[0] = z[2 * i];
     q[1] = z[2 * i + 1];
     q[2] = z[2 * n + 2 * i];
     q[3] = z[2 * n + 2 * i + 1];
+  }
+
+  // Row i of Q = [U' V']: (U'ᵢ₀, U'ᵢ₁, V'ᵢ₀, V'ᵢ₁). Its noise is the 4 normals of step i of the quenched
+  // stream, so any row can be drawn again without the others (z index 2i + k ↔ χ[k], 2N + 2i + k ↔ χ[2 + k]).
+  SLOPPY_HD static void row(const double* opt, const double* z, const PathRng& rng, int i, double q[4]) {
+    baseRow(neurons(opt), z, i, q);
     const double g = opt[kG];
     if (g != 0.0) {
       double chi[4];
@@ -105,8 +109,7 @@ struct Rnn2 {
     jacobiEigen(g, e, 4);
     T b[4][4];
     for (int j = 0; j < 4; ++j) {
-      // rounding can leave a zero Λ slightly negative
-      const T root = m::select(g[j][j] > 0.0, m::sqrt(m::select(g[j][j] > 0.0, g[j][j], T(0.0))), T(0.0));
+      const T root = m::sqrt(m::max(g[j][j], T(0.0)));  // rounding can leave a zero Λ slightly negative
       for (int k = 0; k < 4; ++k) b[k][j] = e[k][j] * root;
     }
     T h[kJacobiMax][kJacobiMax], y[kJacobiMax][kJacobiMax];
@@ -148,6 +151,13 @@ struct Rnn2 {
     return t;
   }
 
+  // Row i from the path's drawn rows, or drawn here when `rows` is null.
+  SLOPPY_HD static void rowOf(const double* opt, const double* z, const PathRng& rng, const double* rows, int i,
+                              double q[4]) {
+    if (rows == nullptr) return row(opt, z, rng, i, q);
+    for (int k = 0; k < 4; ++k) q[k] = rows[4 * i + k];
+  }
+
   // What a path's rows add up to: Wʳ[k][l] = Σᵢ V'ᵢₖ U'ᵢₗ plus eps·I, and the upper triangle of QᵀQ mirrored
   // (N > 4) or the rows themselves (N ≤ 4). `rows` is null (the rows are drawn here) or the path's 4N rows.
   struct Sums {
@@ -161,11 +171,7 @@ struct Rnn2 {
     Sums s = {{{eps, 0.0}, {0.0, eps}}, {}, {}};
     for (int i = 0; i < n; ++i) {
       double q[4];
-      if (rows != nullptr) {
-        for (int k = 0; k < 4; ++k) q[k] = rows[4 * i + k];
-      } else {
-        row(opt, z, rng, i, q);
-      }
+      rowOf(opt, z, rng, rows, i, q);
       for (int k = 0; k < 2; ++k) {
         for (int l = 0; l < 2; ++l) s.wr[k][l] += q[2 + k] * q[l];
       }
@@ -200,11 +206,7 @@ struct Rnn2 {
     const int p = 4 * n;
     for (int i = 0; i < n; ++i) {
       double q[4];
-      if (rows != nullptr) {
-        for (int k = 0; k < 4; ++k) q[k] = rows[4 * i + k];
-      } else {
-        row(opt, z, rng, i, q);
-      }
+      rowOf(opt, z, rng, rows, i, q);
       const double vi =
           n <= kJacobiMax ? sym.v[i] : q[0] * sym.c[0] + q[1] * sym.c[1] + q[2] * sym.c[2] + q[3] * sym.c[3];
       for (int k = 0; k < 2; ++k) {
@@ -217,13 +219,13 @@ struct Rnn2 {
     }
   }
 
-  // One path, start to end: what a GPU thread runs, and the CPU for N ≤ 4 (the CPU solves eight paths' 4 × 4
-  // problems at once for N > 4, rnn2_cpu.cc).
+  // One path, start to end, drawing each row where a pass needs it: what a GPU thread runs (the CPU runs the
+  // phases itself, eight paths at a time, rnn2_cpu.cc).
   SLOPPY_HD static void evaluate(const double* opt, const double* z, const PathRng& rng, double* stats,
-                                 double* grad, const double* rows) {
+                                 double* grad) {
     const int n = neurons(opt);
-    const Sums s = sums(opt, z, rng, rows);
-    results(opt, z, rng, rows, s, n <= kJacobiMax ? symSmall(s.small, n) : symLarge(s.gram), stats, grad);
+    const Sums s = sums(opt, z, rng, nullptr);
+    results(opt, z, rng, nullptr, s, n <= kJacobiMax ? symSmall(s.small, n) : symLarge(s.gram), stats, grad);
   }
 
   static ModelInfo describe();

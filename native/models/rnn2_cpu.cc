@@ -15,32 +15,16 @@ SLOPPY_CPU_KERNEL
 void quenchedRows(const double* opt, const double* z, const PathRng& rng, double* rows) {
   const int n = Rnn2::neurons(opt);
   const double g = opt[Rnn2::kG];
-  for (int i = 0; i < n; ++i) {
-    rows[4 * i] = z[2 * i];
-    rows[4 * i + 1] = z[2 * i + 1];
-    rows[4 * i + 2] = z[2 * n + 2 * i];
-    rows[4 * i + 3] = z[2 * n + 2 * i + 1];
-  }
+  for (int i = 0; i < n; ++i) Rnn2::baseRow(n, z, i, rows + 4 * i);
   if (g == 0.0) return;
-  LaneWords key0, key1;
-  {
-    uint32_t k0[8], k1[8];
-    for (int l = 0; l < 8; ++l) {
-      k0[l] = rng.seedLo;
-      k1[l] = rng.set;
-    }
-    detail::loadWords(k0, key0);
-    detail::loadWords(k1, key1);
-  }
-  detail::PhiloxLaneKeys keys;
-  detail::philoxKeys(key0, key1, keys);
-  const LaneWords counter2 = LaneWords{} + static_cast<uint64_t>((rng.trial << 2) | static_cast<uint32_t>(Stream::Quenched));
-  const LaneWords counter3 = LaneWords{} + static_cast<uint64_t>(rng.seedHi);
+  PathRng same[8];
+  for (PathRng& s : same) s = rng;
+  const LaneRng<8> lanes(same);
   for (int i0 = 0; i0 < n; i0 += 8) {
     LaneWords steps;
     for (int l = 0; l < 8; ++l) steps[l] = static_cast<uint64_t>(i0 + l);
     Lanes<8> chi[4];
-    laneNormalsOf(steps, counter2, counter3, keys, chi, 4);
+    lanes.normalsAt(steps, Stream::Quenched, chi, 4);
     for (int l = 0; l < 8 && i0 + l < n; ++l) {
       for (int k = 0; k < 4; ++k) rows[4 * (i0 + l) + k] += g * chi[k].v[l];
     }
@@ -83,7 +67,7 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     const int64_t paths = sets * job.trials;
     const double* opt = job.options.data();
-    const bool lanes = Rnn2::neurons(opt) > kJacobiMax;
+    const int neurons = Rnn2::neurons(opt);
     // Blocks of whole groups of eight paths, so that a group never straddles two threads.
     const int64_t grain = 8 * std::max<int64_t>(1, paths / (64 * threads));
     parallelFor(paths, grain, threads, [&](int64_t begin, int64_t end) {
@@ -102,9 +86,9 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
           double* r = rows.data() + l * layout.params;
           quenchedRows(opt, z[l], rng[l], r);
           sums[l] = Rnn2::sums(opt, z[l], rng[l], r);
-          if (!lanes) sym[l] = Rnn2::symSmall(sums[l].small, Rnn2::neurons(opt));
+          if (neurons <= kJacobiMax) sym[l] = Rnn2::symSmall(sums[l].small, neurons);
         }
-        if (lanes) topEigenpairs(sums, count, sym);
+        if (neurons > kJacobiMax) topEigenpairs(sums, count, sym);
         for (int l = 0; l < count; ++l) {
           const int64_t p = p0 + l;
           Rnn2::results(opt, z[l], rng[l], rows.data() + l * layout.params, sums[l], sym[l],

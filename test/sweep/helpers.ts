@@ -14,8 +14,8 @@ export const EPI_SETTINGS = {
   property: { stats: ['realLambda1'], mean: [0], std: [1] },
 };
 
-export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}): SweepDescription {
-  return { name, groups: [{ kind: 'epi', settings: EPI_SETTINGS, grid: { seed: [1, 2, 3] } }], ...extra };
+export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}, settings = EPI_SETTINGS): SweepDescription {
+  return { name, groups: [{ kind: 'epi', settings, grid: { seed: [1, 2, 3] } }], ...extra };
 }
 
 /**
@@ -24,7 +24,7 @@ export function seedsSweep(name: string, extra: Partial<SweepDescription> = {}):
  * scancel, which passes through slurmctld and slurmd, has arrived after the task was done.
  */
 export function longSeedsSweep(name: string): SweepDescription {
-  return { name, groups: [{ kind: 'epi', settings: { ...EPI_SETTINGS, iterations: 2000 }, grid: { seed: [1, 2, 3] } }] };
+  return seedsSweep(name, {}, { ...EPI_SETTINGS, iterations: 2000 });
 }
 
 // An ensemble of 24 short fits to the default teacher in chunks of 10 (three tasks, a second or so each).
