@@ -46,7 +46,7 @@ async function runSeeds(model: string, seeds: number[], opts: EpiOptions, untilC
 
 describe('EPI on the built-in models', () => {
   // A seed may end with a non-finite cost, as the reference's runs can (measured on this build: seeds 1, 2 and 3
-  // all converge, first at epochs 8, 8 and 7). So the test takes seeds in turn (as `npm run epi` does) and holds
+  // all converge, first at epochs 8, 9 and 7). So the test takes seeds in turn (as `npm run epi` does) and holds
   // the first converged run to the property.
   it('lds2d: meets the paper property (Re λ1 0 ± 0.25, frequency 1 ± 0.1 Hz) inside the bounds', async () => {
     const r = (await runSeeds('lds2d', [1, 2, 3], {}, true)).find((x) => x.converged);
@@ -58,7 +58,7 @@ describe('EPI on the built-in models', () => {
     expect(Math.abs(moments[1].mean - 1)).toBeLessThan(0.02);
     // The frequency's variance is NOT held to 0.1²: EPI's convergence test is a sign test on group means, blind
     // to the heavy tail of (freq − 1)² (systems with nearly real eigenvalues, freq → 0). Measured with seeds 1, 2
-    // and 3: std 0.105, 0.115 and 0.123 on 10 000 fresh samples (Re λ1 0.262, 0.243 and 0.236). The paper's
+    // and 3: std 0.100, 0.113 and 0.124 on 10 000 fresh samples (Re λ1 0.250, 0.251 and 0.262). The paper's
     // criterion is what is asserted above; the figures are reported, not tuned.
     // Inside the closed bounds [−10, 10]: the tails reach them, where the sigmoid rounds to exactly 1.
     z.forEach((v) => expect(Math.abs(v)).toBeLessThanOrEqual(10));
@@ -67,9 +67,11 @@ describe('EPI on the built-in models', () => {
   // As in the paper, a property is run from several seeds and the converged run of greatest entropy kept: a
   // seed may also fail outright (measured on this build: N = 2, seed 1, ends with a non-finite cost at
   // epoch 1, iteration 15 — the flow's unclamped log-scales overflow, as the reference's can — while seeds
-  // 2–6 converge). Four of the script's twenty epochs keep the test short.
+  // 2–6 converge). Up to eight of the script's twenty epochs, stopping at the first converged one, keep the test
+  // short: N = 10's seeds 1–4 first converge at epochs 5, 5, 4 and 4 on this build (6, 4, 4 and 4 when the
+  // flow's products were rounded unfused), so four epochs, as this test had, decided on rounding.
   it.each([2, 10])('rnn2 with N = %i converges (Re λ1 0.5 ± 0.25, λ1 of the symmetric part 1.5 ± 0.25)', async (N) => {
-    const r = maxEntropyRun(await runSeeds('rnn2', [1, 2], { options: { N }, epochs: 4 }, false));
+    const r = maxEntropyRun(await runSeeds('rnn2', [1, 2], { options: { N }, epochs: 8, stopEarly: true }, false));
     expect(r).toBeDefined();
     const { z, moments, test } = await checkFresh(r!, 10000, { N });
     expect(test.converged).toBe(true);
