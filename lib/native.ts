@@ -47,7 +47,11 @@ export interface NativeCudaDevice {
 }
 
 export interface NativeBackends {
-  cpu: { compiled: true; available: true; threads: number };
+  /**
+   * threads: hardware threads; lanes: paths per vector in the CPU engines (8 with AVX-512, else 4; the
+   * environment's SLOPPY_LANES=4 or 8 overrides it). A path's numbers never depend on the lane width.
+   */
+  cpu: { compiled: true; available: true; threads: number; lanes: 4 | 8 };
   cuda: {
     compiled: boolean;
     available: boolean;

@@ -2,8 +2,8 @@
 // paths per instruction (lanes.h), and glibc's exp/log/sin cannot be vectorised by the compiler without
 // -ffast-math. The Box–Muller normals use them on every backend, so the CPU and its SIMD lanes draw bit-for-bit
 // the same noise from the same Philox words, and the GPU (which fuses multiply-adds) the same to an ulp or two.
-// Each is written once over its number type V: double (one path, on either backend) or, on the host, the eight
-// lanes of a LaneDoubles vector, where every statement is one vector operation and every ?: a blend.
+// Each is written once over its number type V: double (one path, on either backend) or, on the host, the four
+// or eight lanes of a LaneVector, where every statement is one vector operation and every ?: a blend.
 // Accuracy, the worst of 2·10⁶ points against long double: exp 1.2 ulp (normal results), log 2.6 ulp,
 // sincos2pi 1.8e-16 absolute, log1p 3.3 ulp (x = e^{−a} for a ∈ [0, 40], and x ∈ [−1 + 10⁻⁶, −10⁻⁶]).
 #pragma once
@@ -22,9 +22,13 @@ template <class V> struct Ints {
   using Int = int64_t;
 };
 #if SLOPPY_LANE_VECTORS
-template <> struct Ints<LaneDoubles> {
-  using Word = LaneWords;
-  using Int = LaneInts;
+template <> struct Ints<LaneVector<8>::Doubles> {
+  using Word = LaneVector<8>::Words;
+  using Int = LaneVector<8>::Ints;
+};
+template <> struct Ints<LaneVector<4>::Doubles> {
+  using Word = LaneVector<4>::Words;
+  using Int = LaneVector<4>::Ints;
 };
 #endif
 
@@ -42,7 +46,7 @@ template <class V> SLOPPY_LANE_INLINE V splat(double x) {
   if constexpr (std::is_same<V, double>::value) {
     return x;
   } else {
-    return Lanes<8>(x).v;
+    return V{} + x;
   }
 }
 // c ? a : b, for a bool and for a vector comparison's lane mask alike.
@@ -50,21 +54,25 @@ template <class M, class T> SLOPPY_LANE_INLINE T pick(const M& c, const T& a, co
 // √x: libm's for one path; lane by lane for the vector, which GCC turns into one vector square root.
 SLOPPY_HD double sqrtOf(double x) { return ::sqrt(x); }
 #if SLOPPY_LANE_VECTORS
-SLOPPY_LANE_INLINE LaneDoubles sqrtOf(const LaneDoubles& x) {
-  LaneDoubles r;
-  for (int l = 0; l < 8; ++l) r[l] = __builtin_sqrt(x[l]);
-  return r;
-}
-SLOPPY_LANE_INLINE LaneWords bits(const LaneDoubles& x) {
-  LaneWords u;
-  memcpy(&u, &x, sizeof u);
-  return u;
-}
-SLOPPY_LANE_INLINE LaneDoubles fromBits(const LaneWords& u) {
-  LaneDoubles x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
+#define SLOPPY_VECTOR_BITS(W)                                                                      \
+  SLOPPY_LANE_INLINE LaneVector<W>::Doubles sqrtOf(const LaneVector<W>::Doubles& x) {              \
+    LaneVector<W>::Doubles r;                                                                      \
+    for (int l = 0; l < W; ++l) r[l] = __builtin_sqrt(x[l]);                                       \
+    return r;                                                                                      \
+  }                                                                                                \
+  SLOPPY_LANE_INLINE LaneVector<W>::Words bits(const LaneVector<W>::Doubles& x) {                  \
+    LaneVector<W>::Words u;                                                                        \
+    memcpy(&u, &x, sizeof u);                                                                      \
+    return u;                                                                                      \
+  }                                                                                                \
+  SLOPPY_LANE_INLINE LaneVector<W>::Doubles fromBits(const LaneVector<W>::Words& u) {              \
+    LaneVector<W>::Doubles x;                                                                      \
+    memcpy(&x, &u, sizeof x);                                                                      \
+    return x;                                                                                      \
+  }
+SLOPPY_VECTOR_BITS(8)
+SLOPPY_VECTOR_BITS(4)
+#undef SLOPPY_VECTOR_BITS
 #endif
 
 // e^x: x = k·ln2 + r with |r| ≤ ln2/2, a degree-13 Taylor polynomial for e^r (truncation < 4e-18), and

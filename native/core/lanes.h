@@ -1,9 +1,10 @@
 // W paths side by side: the CPU backend runs a model on Lanes<W> so that every arithmetic statement of the
 // model becomes one SIMD instruction over W paths. Comparisons give a LaneMask, and branch-free model code picks
-// with m::select. Lanes<8>, the width every engine uses, holds a GCC vector, so each statement is one vector
-// operation by construction; other widths are plain loops over lanes that the compiler may vectorise. (Left to
-// the auto-vectoriser, the eight lanes of a flattened step were often scalarised: GCC unrolls the short lane
-// loops before it vectorises, and then if-converts only some of the branch-free selects.)
+// with m::select. Lanes<8> and Lanes<4>, the widths the engines run (core/lane_width.h picks one per machine), hold
+// a GCC vector, so each statement is one vector operation by construction; other widths are plain loops over
+// lanes that the compiler may vectorise. (Left to the auto-vectoriser, the eight lanes of a flattened step were
+// often scalarised: GCC unrolls the short lane loops before it vectorises, and then if-converts only some of the
+// branch-free selects.)
 #pragma once
 #include <cstdint>
 
@@ -79,54 +80,67 @@ SLOPPY_LANE_COMPARE(>=)
 #undef SLOPPY_LANE_COMPARE
 
 #if SLOPPY_LANE_VECTORS
-// Eight doubles, and eight 64-bit integers: a comparison's result (all ones where true) and the bit patterns that
-// fastmath.h works on. A vector size cannot depend on a template parameter, so the width is fixed. The alignment
-// is explicit because GCC's default follows the instruction set (16 bytes for the baseline, 64 for AVX-512), and
-// the cloned engines must agree with the code that allocates their arrays.
-typedef double LaneDoubles __attribute__((vector_size(8 * sizeof(double)), aligned(64)));
-typedef int64_t LaneInts __attribute__((vector_size(8 * sizeof(int64_t)), aligned(64)));
-typedef uint64_t LaneWords __attribute__((vector_size(8 * sizeof(uint64_t)), aligned(64)));
-
-template <>
-struct LaneMask<8> {
-  LaneInts m;  // −1 where true, 0 where false
+// W doubles, and W 64-bit integers: a comparison's result (all ones where true) and the bit patterns that
+// fastmath.h works on, for the two widths the CPU engines run: eight (one AVX-512 register) and four (one AVX2
+// register; without AVX-512, GCC keeps an eight-wide vector in memory and every operation goes through the stack).
+// A vector size cannot depend on a template parameter, so each width is spelled out by the macro. Halves holds
+// W 32-bit words (Philox's). The alignment is explicit because GCC's default follows the instruction set, and the
+// cloned engines must agree with the code that allocates their arrays.
+template <int W> struct LaneVector {
+  static constexpr bool kVector = false;
 };
+#define SLOPPY_LANE_VECTOR(W)                                                                      \
+  template <> struct LaneVector<W> {                                                               \
+    static constexpr bool kVector = true;                                                          \
+    typedef double Doubles __attribute__((vector_size(W * sizeof(double)), aligned(W * 8)));       \
+    typedef int64_t Ints __attribute__((vector_size(W * sizeof(int64_t)), aligned(W * 8)));        \
+    typedef uint64_t Words __attribute__((vector_size(W * sizeof(uint64_t)), aligned(W * 8)));     \
+    typedef uint32_t Halves __attribute__((vector_size(W * sizeof(uint32_t))));                    \
+  };
+SLOPPY_LANE_VECTOR(8)
+SLOPPY_LANE_VECTOR(4)
+#undef SLOPPY_LANE_VECTOR
+typedef LaneVector<8>::Doubles LaneDoubles;
+typedef LaneVector<8>::Ints LaneInts;
+typedef LaneVector<8>::Words LaneWords;
 
-template <>
-struct Lanes<8> {
-  LaneDoubles v;
-
-  Lanes() = default;
-  // NOLINTNEXTLINE: constants broadcast implicitly. 0 + x turns −0.0 into +0.0, which no model tells apart; the
-  // sign-keeping forms (x − 0, a brace list) made GCC 12's network Langevin step half as fast.
-  SLOPPY_LANE_INLINE Lanes(double x) : v(LaneDoubles{} + x) {}
-  SLOPPY_LANE_INLINE explicit Lanes(const LaneDoubles& x) : v(x) {}
-#define SLOPPY_LANE_ASSIGN(op)                                                  \
-  SLOPPY_LANE_INLINE Lanes& operator op(const Lanes& b) {                       \
-    v op b.v;                                                                   \
-    return *this;                                                               \
-  }                                                                             \
-  SLOPPY_LANE_INLINE Lanes& operator op(double b) {                             \
-    v op b;                                                                     \
-    return *this;                                                               \
-  }
-  SLOPPY_LANE_ASSIGN(+=)
-  SLOPPY_LANE_ASSIGN(-=)
-  SLOPPY_LANE_ASSIGN(*=)
-  SLOPPY_LANE_ASSIGN(/=)
-#undef SLOPPY_LANE_ASSIGN
-};
-
-SLOPPY_LANE_INLINE Lanes<8> operator-(const Lanes<8>& a) { return Lanes<8>(-a.v); }
-#define SLOPPY_LANE8_COMPARE(op)                                                                          \
-  SLOPPY_LANE_INLINE LaneMask<8> operator op(const Lanes<8>& a, const Lanes<8>& b) { return {a.v op b.v}; } \
-  SLOPPY_LANE_INLINE LaneMask<8> operator op(const Lanes<8>& a, double b) { return {a.v op b}; }
-SLOPPY_LANE8_COMPARE(<)
-SLOPPY_LANE8_COMPARE(>)
-SLOPPY_LANE8_COMPARE(<=)
-SLOPPY_LANE8_COMPARE(>=)
-SLOPPY_LANE8_COMPARE(==)
-#undef SLOPPY_LANE8_COMPARE
+// Lanes and masks of a vector width: every statement one vector operation. The free functions are plain
+// overloads, so they win over the lane-by-lane templates above.
+#define SLOPPY_VECTOR_LANES(W)                                                                                     \
+  template <> struct LaneMask<W> {                                                                                 \
+    LaneVector<W>::Ints m; /* −1 where true, 0 where false */                                                      \
+  };                                                                                                               \
+  template <> struct Lanes<W> {                                                                                    \
+    using Vector = LaneVector<W>::Doubles;                                                                         \
+    Vector v;                                                                                                      \
+    Lanes() = default;                                                                                             \
+    /* 0 + x turns −0.0 into +0.0, which no model tells apart; the sign-keeping forms (x − 0, a brace list) made */ \
+    /* GCC 12's network Langevin step half as fast. */                                                             \
+    SLOPPY_LANE_INLINE Lanes(double x) : v(Vector{} + x) {} /* NOLINT: constants broadcast implicitly */           \
+    SLOPPY_LANE_INLINE explicit Lanes(const Vector& x) : v(x) {}                                                   \
+    SLOPPY_LANE_INLINE Lanes& operator+=(const Lanes& b) { v += b.v; return *this; }                               \
+    SLOPPY_LANE_INLINE Lanes& operator-=(const Lanes& b) { v -= b.v; return *this; }                               \
+    SLOPPY_LANE_INLINE Lanes& operator*=(const Lanes& b) { v *= b.v; return *this; }                               \
+    SLOPPY_LANE_INLINE Lanes& operator/=(const Lanes& b) { v /= b.v; return *this; }                               \
+    SLOPPY_LANE_INLINE Lanes& operator+=(double b) { v += b; return *this; }                                       \
+    SLOPPY_LANE_INLINE Lanes& operator-=(double b) { v -= b; return *this; }                                       \
+    SLOPPY_LANE_INLINE Lanes& operator*=(double b) { v *= b; return *this; }                                       \
+    SLOPPY_LANE_INLINE Lanes& operator/=(double b) { v /= b; return *this; }                                       \
+  };                                                                                                               \
+  SLOPPY_LANE_INLINE Lanes<W> operator-(const Lanes<W>& a) { return Lanes<W>(-a.v); }                              \
+  SLOPPY_LANE_INLINE LaneMask<W> operator<(const Lanes<W>& a, const Lanes<W>& b) { return {a.v < b.v}; }           \
+  SLOPPY_LANE_INLINE LaneMask<W> operator>(const Lanes<W>& a, const Lanes<W>& b) { return {a.v > b.v}; }           \
+  SLOPPY_LANE_INLINE LaneMask<W> operator<=(const Lanes<W>& a, const Lanes<W>& b) { return {a.v <= b.v}; }         \
+  SLOPPY_LANE_INLINE LaneMask<W> operator>=(const Lanes<W>& a, const Lanes<W>& b) { return {a.v >= b.v}; }         \
+  SLOPPY_LANE_INLINE LaneMask<W> operator==(const Lanes<W>& a, const Lanes<W>& b) { return {a.v == b.v}; }         \
+  SLOPPY_LANE_INLINE LaneMask<W> operator<(const Lanes<W>& a, double b) { return {a.v < b}; }                      \
+  SLOPPY_LANE_INLINE LaneMask<W> operator>(const Lanes<W>& a, double b) { return {a.v > b}; }                      \
+  SLOPPY_LANE_INLINE LaneMask<W> operator<=(const Lanes<W>& a, double b) { return {a.v <= b}; }                    \
+  SLOPPY_LANE_INLINE LaneMask<W> operator>=(const Lanes<W>& a, double b) { return {a.v >= b}; }                    \
+  SLOPPY_LANE_INLINE LaneMask<W> operator==(const Lanes<W>& a, double b) { return {a.v == b}; }
+SLOPPY_VECTOR_LANES(8)
+SLOPPY_VECTOR_LANES(4)
+#undef SLOPPY_VECTOR_LANES
 #endif
 
 // How many paths a scalar type carries, and its value-only (tangent-free) type.
@@ -159,9 +173,13 @@ template <int W> SLOPPY_LANE_INLINE bool allZero(const Lanes<W>& x) {
   return sum == 0.0;
 }
 #if SLOPPY_LANE_VECTORS
-SLOPPY_LANE_INLINE LaneMask<8> both(const LaneMask<8>& a, const LaneMask<8>& b) { return {a.m & b.m}; }
-SLOPPY_LANE_INLINE bool laneOf(const LaneMask<8>& m, int l) { return m.m[l] != 0; }
-SLOPPY_LANE_INLINE void setLane(LaneMask<8>& m, int l, bool value) { m.m[l] = value ? -1 : 0; }
+#define SLOPPY_VECTOR_MASKS(W)                                                                              \
+  SLOPPY_LANE_INLINE LaneMask<W> both(const LaneMask<W>& a, const LaneMask<W>& b) { return {a.m & b.m}; } \
+  SLOPPY_LANE_INLINE bool laneOf(const LaneMask<W>& m, int l) { return m.m[l] != 0; }                     \
+  SLOPPY_LANE_INLINE void setLane(LaneMask<W>& m, int l, bool value) { m.m[l] = value ? -1 : 0; }
+SLOPPY_VECTOR_MASKS(8)
+SLOPPY_VECTOR_MASKS(4)
+#undef SLOPPY_VECTOR_MASKS
 #endif
 
 }  // namespace sloppy

@@ -37,48 +37,52 @@ SLOPPY_HD bool maskAnd(bool a, bool b) { return a && b; }
 SLOPPY_HD bool maskNot(bool a) { return !a; }
 SLOPPY_HD bool anyOf(bool a) { return a; }
 
-// --- eight paths as one vector (lanes.h): fastmath's templates on the whole vector; libm-only functions lane by
-// lane, as below ---
+// --- four or eight paths as one vector (lanes.h): fastmath's templates on the whole vector; libm-only functions
+// lane by lane, as below ---
 #if SLOPPY_LANE_VECTORS
-SLOPPY_LANE_INLINE Lanes<8> exp(const Lanes<8>& x) { return Lanes<8>(fm::expOf(x.v)); }
-SLOPPY_LANE_INLINE Lanes<8> log1p(const Lanes<8>& x) { return Lanes<8>(fm::log1pOf(x.v)); }
-SLOPPY_LANE_INLINE Lanes<8> sigmoid(const Lanes<8>& x) { return Lanes<8>(fm::sigmoidOf(x.v)); }
-SLOPPY_LANE_INLINE Lanes<8> tanh(const Lanes<8>& x) { return Lanes<8>(fm::tanhOf(x.v)); }
-SLOPPY_LANE_INLINE Lanes<8> cosh(const Lanes<8>& x) { return Lanes<8>(fm::coshOf(x.v)); }
-SLOPPY_LANE_INLINE Lanes<8> select(const LaneMask<8>& c, const Lanes<8>& a, const Lanes<8>& b) {
-  return Lanes<8>(c.m ? a.v : b.v);
-}
-SLOPPY_LANE_INLINE Lanes<8> relu(const Lanes<8>& x) { return select(x > 0.0, x, Lanes<8>(0.0)); }
-SLOPPY_LANE_INLINE Lanes<8> abs(const Lanes<8>& x) {
-  return Lanes<8>(fm::fromBits(fm::bits(x.v) & 0x7fffffffffffffffULL));
-}
-SLOPPY_LANE_INLINE LaneMask<8> isfinite(const Lanes<8>& x) {
-  return {(fm::bits(x.v) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL};
-}
-SLOPPY_LANE_INLINE Lanes<8> sqrt(const Lanes<8>& x) { return Lanes<8>(fm::sqrtOf(x.v)); }
-SLOPPY_LANE_INLINE LaneMask<8> maskAnd(const LaneMask<8>& a, const LaneMask<8>& b) { return {a.m & b.m}; }
-SLOPPY_LANE_INLINE LaneMask<8> maskNot(const LaneMask<8>& a) { return {~a.m}; }
-SLOPPY_LANE_INLINE bool anyOf(const LaneMask<8>& a) {
-  bool any = false;
-  for (int l = 0; l < 8; ++l) any = any || a.m[l] != 0;
-  return any;
-}
-// a·b + c with one rounding. GCC has no vector fma: this loop over arrays becomes one FMA instruction in small
-// kernels, but inside a flattened engine GCC still scalarises some of them (the fits' blockError keeps 41 vector
-// and 64 scalar FMAs), so hot lane code that need not fuse writes a·b + c (STG's DFT does).
-SLOPPY_LANE_INLINE Lanes<8> fusedMulAdd(const Lanes<8>& a, const Lanes<8>& b, Lanes<8> c) {
-  double x[8], y[8], z[8];
-  memcpy(x, &a.v, sizeof x);
-  memcpy(y, &b.v, sizeof y);
-  memcpy(z, &c.v, sizeof z);
-  for (int l = 0; l < 8; ++l) z[l] = __builtin_fma(x[l], y[l], z[l]);
-  memcpy(&c.v, z, sizeof z);
-  return c;
-}
-SLOPPY_LANE_INLINE Lanes<8> mulAdd(const Lanes<8>& x, double s, Lanes<8> acc) {
-  return fusedMulAdd(x, Lanes<8>(s), acc);
-}
-SLOPPY_LANE_INLINE Lanes<8> fusedMulAdd(const Lanes<8>& a, double b, Lanes<8> c) { return mulAdd(a, b, c); }
+// a·b + c with one rounding (fusedMulAdd). GCC has no vector fma: this loop over arrays becomes one FMA instruction
+// in small kernels, but inside a flattened engine GCC still scalarises some of them (the fits' blockError keeps 41
+// vector and 64 scalar FMAs), so hot lane code that need not fuse writes a·b + c (STG's DFT does).
+#define SLOPPY_VECTOR_MATH(W)                                                                                      \
+  SLOPPY_LANE_INLINE Lanes<W> exp(const Lanes<W>& x) { return Lanes<W>(fm::expOf(x.v)); }                          \
+  SLOPPY_LANE_INLINE Lanes<W> log1p(const Lanes<W>& x) { return Lanes<W>(fm::log1pOf(x.v)); }                      \
+  SLOPPY_LANE_INLINE Lanes<W> sigmoid(const Lanes<W>& x) { return Lanes<W>(fm::sigmoidOf(x.v)); }                  \
+  SLOPPY_LANE_INLINE Lanes<W> tanh(const Lanes<W>& x) { return Lanes<W>(fm::tanhOf(x.v)); }                        \
+  SLOPPY_LANE_INLINE Lanes<W> cosh(const Lanes<W>& x) { return Lanes<W>(fm::coshOf(x.v)); }                        \
+  SLOPPY_LANE_INLINE Lanes<W> select(const LaneMask<W>& c, const Lanes<W>& a, const Lanes<W>& b) {                 \
+    return Lanes<W>(c.m ? a.v : b.v);                                                                              \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE Lanes<W> relu(const Lanes<W>& x) { return select(x > 0.0, x, Lanes<W>(0.0)); }                \
+  SLOPPY_LANE_INLINE Lanes<W> abs(const Lanes<W>& x) {                                                             \
+    return Lanes<W>(fm::fromBits(fm::bits(x.v) & 0x7fffffffffffffffULL));                                          \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE LaneMask<W> isfinite(const Lanes<W>& x) {                                                     \
+    return {(fm::bits(x.v) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL};                                    \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE Lanes<W> sqrt(const Lanes<W>& x) { return Lanes<W>(fm::sqrtOf(x.v)); }                        \
+  SLOPPY_LANE_INLINE LaneMask<W> maskAnd(const LaneMask<W>& a, const LaneMask<W>& b) { return {a.m & b.m}; }       \
+  SLOPPY_LANE_INLINE LaneMask<W> maskNot(const LaneMask<W>& a) { return {~a.m}; }                                  \
+  SLOPPY_LANE_INLINE bool anyOf(const LaneMask<W>& a) {                                                            \
+    bool any = false;                                                                                              \
+    for (int l = 0; l < W; ++l) any = any || a.m[l] != 0;                                                          \
+    return any;                                                                                                    \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, const Lanes<W>& b, Lanes<W> c) {                      \
+    double x[W], y[W], z[W];                                                                                       \
+    memcpy(x, &a.v, sizeof x);                                                                                     \
+    memcpy(y, &b.v, sizeof y);                                                                                     \
+    memcpy(z, &c.v, sizeof z);                                                                                     \
+    for (int l = 0; l < W; ++l) z[l] = __builtin_fma(x[l], y[l], z[l]);                                            \
+    memcpy(&c.v, z, sizeof z);                                                                                     \
+    return c;                                                                                                      \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE Lanes<W> mulAdd(const Lanes<W>& x, double s, Lanes<W> acc) {                                  \
+    return fusedMulAdd(x, Lanes<W>(s), acc);                                                                       \
+  }                                                                                                                \
+  SLOPPY_LANE_INLINE Lanes<W> fusedMulAdd(const Lanes<W>& a, double b, Lanes<W> c) { return mulAdd(a, b, c); }
+SLOPPY_VECTOR_MATH(8)
+SLOPPY_VECTOR_MATH(4)
+#undef SLOPPY_VECTOR_MATH
 #endif
 
 // --- W paths: a scalar function applied lane by lane; vectorised where that function is branch-free ---

@@ -39,27 +39,32 @@ SLOPPY_HD Philox4x32 philox4x32_10(Philox4x32 ctr, uint32_t k0, uint32_t k1) {
 
 #if SLOPPY_LANE_VECTORS
 namespace detail {
-// Eight lanes' words in the low halves of 64-bit vector lanes (LaneWords).
-typedef uint32_t PhiloxHalves __attribute__((vector_size(8 * sizeof(uint32_t))));
+// W lanes' words (W = 4 or 8) in the low halves of 64-bit vector lanes (LaneVector<W>::Words).
+template <int W> using PhiloxWords = typename LaneVector<W>::Words;
 
-// By reference, not by value: a 512-bit vector passed by value has a different ABI on each instruction set that
-// the engines are cloned for.
-inline __attribute__((always_inline)) void loadWords(const uint32_t* from, LaneWords& w) {
-  PhiloxHalves h;
+// By reference, not by value: a vector passed by value has a different ABI on each instruction set that the
+// engines are cloned for.
+template <int W>
+inline __attribute__((always_inline)) void loadWords(const uint32_t* from, PhiloxWords<W>& w) {
+  typename LaneVector<W>::Halves h;
   memcpy(&h, from, sizeof h);
-  w = __builtin_convertvector(h, LaneWords);
+  w = __builtin_convertvector(h, PhiloxWords<W>);
 }
-inline __attribute__((always_inline)) void storeWords(const LaneWords& w, uint32_t* to) {
-  const PhiloxHalves h = __builtin_convertvector(w, PhiloxHalves);  // keeps the low halves
+template <int W>
+inline __attribute__((always_inline)) void storeWords(const PhiloxWords<W>& w, uint32_t* to) {
+  const auto h = __builtin_convertvector(w, typename LaneVector<W>::Halves);  // keeps the low halves
   memcpy(to, &h, sizeof h);
 }
-// The round keys of eight lanes' blocks: round r xors key + r·W (mod 2³²). A caller that draws many blocks under
+// The round keys of W lanes' blocks: round r xors key + r·W (mod 2³²). A caller that draws many blocks under
 // one key computes them once.
+template <int W>
 struct PhiloxLaneKeys {
-  LaneWords k0[10], k1[10];
+  PhiloxWords<W> k0[10], k1[10];
 };
-inline __attribute__((always_inline)) void philoxKeys(LaneWords key0, LaneWords key1, PhiloxLaneKeys& keys) {
-  const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
+template <int W>
+inline __attribute__((always_inline)) void philoxKeys(PhiloxWords<W> key0, PhiloxWords<W> key1,
+                                                      PhiloxLaneKeys<W>& keys) {
+  const PhiloxWords<W> low = PhiloxWords<W>{} + 0xFFFFFFFFull;
   for (int round = 0; round < 10; ++round) {
     keys.k0[round] = key0;
     keys.k1[round] = key1;
@@ -67,40 +72,44 @@ inline __attribute__((always_inline)) void philoxKeys(LaneWords key0, LaneWords 
     key1 = (key1 + kPhiloxW1) & low;
   }
 }
-// Ten rounds on eight lanes' blocks held as words (LaneWords).
-inline __attribute__((always_inline)) void philoxRounds(LaneWords (&w)[4], const PhiloxLaneKeys& keys) {
-  const LaneWords low = LaneWords{} + 0xFFFFFFFFull;
+// Ten rounds on W lanes' blocks held as words.
+template <int W>
+inline __attribute__((always_inline)) void philoxRounds(PhiloxWords<W> (&w)[4], const PhiloxLaneKeys<W>& keys) {
+  const PhiloxWords<W> low = PhiloxWords<W>{} + 0xFFFFFFFFull;
   for (int round = 0; round < 10; ++round) {
-    const LaneWords p0 = w[0] * kPhiloxM0;
-    const LaneWords p1 = w[2] * kPhiloxM1;
+    const PhiloxWords<W> p0 = w[0] * kPhiloxM0;
+    const PhiloxWords<W> p1 = w[2] * kPhiloxM1;
     w[0] = (p1 >> 32) ^ w[1] ^ keys.k0[round];
     w[1] = p1 & low;
     w[2] = (p0 >> 32) ^ w[3] ^ keys.k1[round];
     w[3] = p0 & low;
   }
 }
+// The widest vector width that divides W, 0 if none.
+constexpr int vectorGroup(int W) { return W % 8 == 0 ? 8 : W % 4 == 0 ? 4 : 0; }
 }  // namespace detail
 #endif
 
 // W independent blocks at once; lane l gets exactly philox4x32_10(ctr[l], k0[l], k1[l]), and the keys end as ten
-// rounds leave them. On the host each round's 32×32→64-bit products are one vector multiply per eight lanes
+// rounds leave them. On the host each round's 32×32→64-bit products are one vector multiply per four or eight lanes
 // whatever the caller around it: left to the auto-vectoriser, the rounds ran lane by lane inside the Langevin
 // engine's flattened step.
 template <int W>
 SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&k1)[W]) {
 #if SLOPPY_LANE_VECTORS
-  if constexpr (W % 8 == 0) {
-    for (int g = 0; g < W; g += 8) {
-      LaneWords w[4], key0, key1;
-      for (int j = 0; j < 4; ++j) detail::loadWords(c[j] + g, w[j]);
-      detail::loadWords(k0 + g, key0);
-      detail::loadWords(k1 + g, key1);
-      detail::PhiloxLaneKeys keys;
-      detail::philoxKeys(key0, key1, keys);
-      detail::philoxRounds(w, keys);
-      for (int j = 0; j < 4; ++j) detail::storeWords(w[j], c[j] + g);
-      detail::storeWords(keys.k0[9] + detail::kPhiloxW0, k0 + g);  // storing keeps the low 32 bits
-      detail::storeWords(keys.k1[9] + detail::kPhiloxW1, k1 + g);
+  constexpr int G = detail::vectorGroup(W);
+  if constexpr (G > 0) {
+    for (int g = 0; g < W; g += G) {
+      detail::PhiloxWords<G> w[4], key0, key1;
+      for (int j = 0; j < 4; ++j) detail::loadWords<G>(c[j] + g, w[j]);
+      detail::loadWords<G>(k0 + g, key0);
+      detail::loadWords<G>(k1 + g, key1);
+      detail::PhiloxLaneKeys<G> keys;
+      detail::philoxKeys<G>(key0, key1, keys);
+      detail::philoxRounds<G>(w, keys);
+      for (int j = 0; j < 4; ++j) detail::storeWords<G>(w[j], c[j] + g);
+      detail::storeWords<G>(keys.k0[9] + detail::kPhiloxW0, k0 + g);  // storing keeps the low 32 bits
+      detail::storeWords<G>(keys.k1[9] + detail::kPhiloxW1, k1 + g);
     }
     return;
   }
@@ -116,12 +125,18 @@ SLOPPY_HD void philox4x32_10(uint32_t (&c)[4][W], uint32_t (&k0)[W], uint32_t (&
 namespace detail {
 SLOPPY_HD double toReal(uint64_t bits) { return static_cast<double>(bits); }
 #if SLOPPY_LANE_VECTORS
-SLOPPY_LANE_INLINE LaneDoubles toReal(const LaneWords& bits) { return __builtin_convertvector((LaneInts)bits, LaneDoubles); }
+#define SLOPPY_VECTOR_TO_REAL(W)                                                            \
+  SLOPPY_LANE_INLINE LaneVector<W>::Doubles toReal(const LaneVector<W>::Words& bits) {       \
+    return __builtin_convertvector((LaneVector<W>::Ints)bits, LaneVector<W>::Doubles);      \
+  }
+SLOPPY_VECTOR_TO_REAL(8)
+SLOPPY_VECTOR_TO_REAL(4)
+#undef SLOPPY_VECTOR_TO_REAL
 #endif
 }  // namespace detail
 
 // 53 random bits from two 32-bit words, mapped to (0, 1]: never 0, so log() in Box–Muller is finite. U holds
-// the words zero-extended: uint64_t for one path, LaneWords for eight lanes.
+// the words zero-extended: uint64_t for one path, a LaneVector's Words for four or eight lanes.
 template <class U> SLOPPY_LANE_INLINE auto uniformOpen0Of(const U& hi, const U& lo) {
   const U bits = ((hi << 21) ^ (lo >> 11)) & ((uint64_t(1) << 53) - 1);
   return (detail::toReal(bits) + 1.0) * (1.0 / 9007199254740992.0);

@@ -15,7 +15,7 @@ namespace sloppy {
 // Separate counter spaces, so that adding initial-condition draws never shifts the dynamics noise.
 enum class Stream : uint32_t { Dynamics = 0, Initial = 1, Quenched = 2 };
 
-// Two normals from two uniforms in (0, 1], for one path (double) or eight lanes (LaneDoubles).
+// Two normals from two uniforms in (0, 1], for one path (double) or a lane vector.
 template <class V> SLOPPY_LANE_INLINE void boxMullerOf(const V& u1, const V& u2, V& n1, V& n2) {
   const V radius = fm::sqrtOf(V(-2.0 * fm::logOf(u1)));
   V s, c;
@@ -26,8 +26,9 @@ template <class V> SLOPPY_LANE_INLINE void boxMullerOf(const V& u1, const V& u2,
 SLOPPY_HD void boxMuller(double u1, double u2, double& n1, double& n2) { boxMullerOf(u1, u2, n1, n2); }
 
 #if SLOPPY_LANE_VECTORS
-// Two normals in each of eight lanes from the lanes' Philox blocks held as words (w[j]: word j of every lane).
-SLOPPY_LANE_INLINE void laneBoxMullerOf(const LaneWords (&w)[4], Lanes<8>& n1, Lanes<8>& n2) {
+// Two normals in each of W (4 or 8) lanes from the lanes' Philox blocks held as words (w[j]: word j of every lane).
+template <int W>
+SLOPPY_LANE_INLINE void laneBoxMullerOf(const detail::PhiloxWords<W> (&w)[4], Lanes<W>& n1, Lanes<W>& n2) {
   boxMullerOf(uniformOpen0Of(w[0], w[1]), uniformOpen0Of(w[2], w[3]), n1.v, n2.v);
 }
 #endif
@@ -80,65 +81,69 @@ SLOPPY_HD PathRng makePathRng(uint64_t seed, uint64_t globalSet, int trial) {
 }
 
 #if SLOPPY_LANE_VECTORS
-// n normals in each of eight lanes from the counters (step, block, counter2, counter3) under the lanes' round
-// keys: the draw of LaneRng<8> and of the Langevin engine, whose lanes sit at different steps.
-SLOPPY_LANE_INLINE void laneNormalsOf(const LaneWords& step, const LaneWords& counter2, const LaneWords& counter3,
-                                      const detail::PhiloxLaneKeys& keys, Lanes<8>* out, int n) {
+// n normals in each of W (4 or 8) lanes from the counters (step, block, counter2, counter3) under the lanes' round
+// keys: the draw of LaneRng and of the Langevin engine, whose lanes sit at different steps.
+template <int W>
+SLOPPY_LANE_INLINE void laneNormalsOf(const detail::PhiloxWords<W>& step, const detail::PhiloxWords<W>& counter2,
+                                      const detail::PhiloxWords<W>& counter3, const detail::PhiloxLaneKeys<W>& keys,
+                                      Lanes<W>* out, int n) {
   for (int i = 0; i < n; i += 2) {
-    LaneWords w[4] = {step, LaneWords{} + static_cast<uint64_t>(i / 2), counter2, counter3};
-    detail::philoxRounds(w, keys);
-    Lanes<8> second;
-    laneBoxMullerOf(w, out[i], second);
+    detail::PhiloxWords<W> w[4] = {step, detail::PhiloxWords<W>{} + static_cast<uint64_t>(i / 2), counter2, counter3};
+    detail::philoxRounds<W>(w, keys);
+    Lanes<W> second;
+    laneBoxMullerOf<W>(w, out[i], second);
     if (i + 1 < n) out[i + 1] = second;
   }
 }
 #endif
 
-// W paths' streams side by side: lane l draws exactly what streams[l] would draw alone. With eight lanes the
-// counter words and round keys that stay fixed along the paths are made once, here.
+// W paths' streams side by side: lane l draws exactly what streams[l] would draw alone. With a vector width (four or
+// eight lanes) the counter words and round keys that stay fixed along the paths are made once, here.
 template <int W>
 struct LaneRng {
   using Real = Lanes<W>;
   PathRng paths[W];
 #if SLOPPY_LANE_VECTORS
-  LaneWords trialWords, seedHiWords;  // trial·4 (the stream is or-ed in per draw), seed high word
-  detail::PhiloxLaneKeys keys;
+  static constexpr bool kVector = LaneVector<W>::kVector;
+  static constexpr int kV = kVector ? W : 8;  // the vector members' width (unused unless kVector)
+  detail::PhiloxWords<kV> trialWords, seedHiWords;  // trial·4 (the stream is or-ed in per draw), seed high word
+  detail::PhiloxLaneKeys<kV> keys;
 #endif
 
   explicit LaneRng(const PathRng (&streams)[W]) {
     for (int l = 0; l < W; ++l) paths[l] = streams[l];
 #if SLOPPY_LANE_VECTORS
-    if constexpr (W == 8) {
-      uint32_t trial[8], seedHi[8], key0[8], key1[8];
-      for (int l = 0; l < 8; ++l) {
+    if constexpr (kVector) {
+      uint32_t trial[W], seedHi[W], key0[W], key1[W];
+      for (int l = 0; l < W; ++l) {
         trial[l] = streams[l].trial << 2;
         seedHi[l] = streams[l].seedHi;
         key0[l] = streams[l].seedLo;
         key1[l] = streams[l].set;
       }
-      detail::loadWords(trial, trialWords);
-      detail::loadWords(seedHi, seedHiWords);
-      LaneWords k0, k1;
-      detail::loadWords(key0, k0);
-      detail::loadWords(key1, k1);
-      detail::philoxKeys(k0, k1, keys);
+      detail::loadWords<W>(trial, trialWords);
+      detail::loadWords<W>(seedHi, seedHiWords);
+      detail::PhiloxWords<W> k0, k1;
+      detail::loadWords<W>(key0, k0);
+      detail::loadWords<W>(key1, k1);
+      detail::philoxKeys<W>(k0, k1, keys);
     }
 #endif
   }
 
 #if SLOPPY_LANE_VECTORS
-  // n normals of step steps[l] in lane l (eight lanes): the draw of one path at eight steps when every lane holds
+  // n normals of step steps[l] in lane l (a vector width): the draw of one path at W steps when every lane holds
   // that path's stream.
-  SLOPPY_LANE_INLINE void normalsAt(const LaneWords& steps, Stream stream, Lanes<8>* out, int n) const {
-    static_assert(W == 8, "per-lane steps take the eight-lane vector form");
-    laneNormalsOf(steps, trialWords | static_cast<uint64_t>(stream), seedHiWords, keys, out, n);
+  SLOPPY_LANE_INLINE void normalsAt(const detail::PhiloxWords<kV>& steps, Stream stream, Lanes<W>* out, int n) const {
+    static_assert(kVector, "per-lane steps take the vector form");
+    laneNormalsOf<W>(steps, trialWords | static_cast<uint64_t>(stream), seedHiWords, keys, out, n);
   }
 #endif
 
   SLOPPY_LANE_INLINE void normals(uint32_t step, Stream stream, Lanes<W>* out, int n) const {
 #if SLOPPY_LANE_VECTORS
-    if constexpr (W == 8) {
-      normalsAt(LaneWords{} + static_cast<uint64_t>(step), stream, out, n);
+    if constexpr (kVector) {
+      normalsAt(detail::PhiloxWords<kV>{} + static_cast<uint64_t>(step), stream, out, n);
       return;
     }
 #endif

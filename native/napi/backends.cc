@@ -1,5 +1,6 @@
 // backends(): what this build compiled, what this machine can run, and why not.
 #include "../core/cuda_status.h"
+#include "../core/lane_width.h"
 #include "../core/thread_pool.h"
 #include "bindings.h"
 
@@ -12,6 +13,7 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   cpu.Set("compiled", true);
   cpu.Set("available", true);
   cpu.Set("threads", hardwareThreads());
+  cpu.Set("lanes", cpuLaneWidth());
 
   const CudaStatus status = cudaStatus();
   Napi::Object cuda = Napi::Object::New(env);

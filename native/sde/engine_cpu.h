@@ -1,18 +1,17 @@
 // The CPU backend of the batched SDE engine: groups of paths spread over the addon's thread pool, each
 // group running the same simulatePaths<Model, T> that the CUDA kernel runs. Models written branch-free
-// (kVectorized) run kLanes paths per group on Lanes<kLanes>, so each statement is one SIMD instruction;
+// (kVectorized) run cpuLaneWidth() paths per group on Lanes of that width, so each statement is one SIMD instruction;
 // the others run one path per group. A path's numbers do not depend on its group: the lanes compute
 // exactly what one path alone would.
 #pragma once
 #include <type_traits>
 
 #include "../core/cpu_kernel.h"
+#include "../core/lane_width.h"
 #include "../core/thread_pool.h"
 #include "batch.h"
 
 namespace sloppy {
-
-constexpr int kLanes = 8;  // one AVX-512 register of doubles, or two AVX2 ones
 
 template <class Model, class = void>
 struct IsVectorized : std::false_type {};
@@ -82,10 +81,9 @@ void runGroups(const SimJob& job, const BatchLayout<Model>& layout, int64_t firs
   }
 }
 
-template <class Model, bool Grad>
-void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
-                 double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
-  constexpr int W = IsVectorized<Model>::value ? kLanes : 1;
+template <class Model, int W, bool Grad>
+void runChunkOn(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
+                double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
   const int64_t paths = sets * layout.trials;
   const int64_t groups = (paths + W - 1) / W;
   const int threads = threadCount(job.threads);
@@ -96,6 +94,20 @@ void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t fi
     runGroups<Model, W, Grad>(job, layout, firstSet, paths, begin, end, pathStats, pathGrad, faults.data(),
                               res.trajectory.data());
   });
+}
+
+template <class Model, bool Grad>
+void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
+                 double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
+  if constexpr (IsVectorized<Model>::value) {
+    if (cpuLaneWidth() == 8) {
+      runChunkOn<Model, 8, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
+    } else {
+      runChunkOn<Model, 4, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
+    }
+  } else {
+    runChunkOn<Model, 1, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
+  }
 }
 
 template <class Model>
