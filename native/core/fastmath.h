@@ -22,6 +22,10 @@ template <class V> struct Ints {
   using Int = int64_t;
 };
 #if SLOPPY_LANE_VECTORS
+// A template argument drops the vectors' alignment attribute, which only the arrays that hold them need; the
+// specialisations still match the aligned types.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
 template <> struct Ints<LaneVector<8>::Doubles> {
   using Word = LaneVector<8>::Words;
   using Int = LaneVector<8>::Ints;
@@ -30,6 +34,7 @@ template <> struct Ints<LaneVector<4>::Doubles> {
   using Word = LaneVector<4>::Words;
   using Int = LaneVector<4>::Ints;
 };
+#pragma GCC diagnostic pop
 #endif
 
 SLOPPY_HD uint64_t bits(double x) {

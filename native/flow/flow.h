@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "../core/lanes.h"
+#include "../core/lane_buffer.h"
 #include "../core/rng.h"
 #include "adam.h"
 #include "layout.h"
@@ -25,12 +25,8 @@ struct FlowState {
   AdamConfig adam;
 };
 
-// Samples per SIMD group on the CPU: one AVX-512 register of doubles, or two AVX2 ones.
-constexpr int kFlowLanes = 8;
-using FlowLanes = Lanes<kFlowLanes>;
-
 // One training batch: samples and log q, the batch-norm layers' batch statistics, and on the CPU the tapes
-// and cotapes for backprop per group of kFlowLanes samples, with each group's running log-determinant and
+// and cotapes for backprop per group of cpuLaneWidth() samples, with each group's running log-determinant and
 // cotangent between the passes over stages (on the GPU tapes stay on the device). Reused from iteration to
 // iteration, so the inner loop allocates nothing.
 struct FlowBatch {
@@ -40,7 +36,7 @@ struct FlowBatch {
   bool onDevice = false;
   std::vector<double> z, logq;
   std::vector<double> bnStats;  // per batch-norm layer: mean (dim), biased variance (dim)
-  std::vector<FlowLanes> tape, cotape, ldj, hBar;
+  LaneBuffer tape, cotape, ldj, hBar;
   std::vector<double> gradient;  // the weights' gradient of the last training step
 };
 

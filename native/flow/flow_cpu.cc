@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "../core/cpu_kernel.h"
 #include "../core/dual.h"
+#include "../core/lane_width.h"
 #include "../core/rng.h"
 #include "../core/thread_pool.h"
 #include "density.h"
@@ -94,38 +96,58 @@ void hessianLogProbCpu(const FlowView& v, const double* z, int64_t n, double* he
 
 namespace {
 
+// Sums over a batch come out the same for either lane width, so that a machine that runs four lanes trains to
+// the bits of one that runs eight: every sum is eight partial sums, sample i feeding partial i mod 8 in order,
+// then the partials in order. With eight lanes the partials are the lanes; with four, even groups feed
+// partials 0–3 and odd groups 4–7 (kParts accumulators of W lanes).
+template <int W>
+constexpr int kParts = 8 / W;
+
+// Σ_p Σ_l acc[p·stride].v[l], partial by partial and lane by lane.
+template <int W>
+double partsTotal(const Lanes<W>* acc, int64_t stride) {
+  double s = 0.0;
+  for (int p = 0; p < kParts<W>; ++p) {
+    for (int l = 0; l < W; ++l) s += acc[p * stride].v[l];
+  }
+  return s;
+}
+
 // 1 on the lanes of group g that hold batch samples, 0 on the padding past the batch's end.
-FlowLanes validLanes(int64_t g, int64_t n) {
-  FlowLanes valid(0.0);
-  for (int l = 0; l < kFlowLanes && g * kFlowLanes + l < n; ++l) valid.v[l] = 1.0;
+template <int W>
+Lanes<W> validLanes(int64_t g, int64_t n) {
+  Lanes<W> valid(0.0);
+  for (int l = 0; l < W && g * W + l < n; ++l) valid.v[l] = 1.0;
   return valid;
 }
 
 // Stages [s0, s1) of groups [begin, end) of a batch on lanes: from stage 0, base noise from Philox per sample
 // first; after the last stage, the samples written back as rows.
+template <int W>
 SLOPPY_CPU_KERNEL
 void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int s1, FlowBatch& b, int64_t begin,
                    int64_t end) {
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
-  std::vector<FlowLanes> z(D), scratch(pushScratch(v.shape));
+  std::vector<Lanes<W>> z(D), scratch(pushScratch(v.shape));
   for (int64_t g = begin; g < end; ++g) {
-    FlowLanes* t = b.tape.data() + g * tape;
+    Lanes<W>* t = b.tape.data<W>() + g * tape;
+    Lanes<W>& ldj = b.ldj.data<W>()[g];
     if (s0 == 0) {
-      // Each lane draws its own sample's Philox normals, all eight lanes in one vector pass.
-      PathRng streams[kFlowLanes];
-      for (int l = 0; l < kFlowLanes; ++l) {
-        const int64_t i = std::min(g * kFlowLanes + l, b.n - 1);  // lanes past the end repeat the last sample
+      // Each lane draws its own sample's Philox normals, all lanes in one vector pass.
+      PathRng streams[W];
+      for (int l = 0; l < W; ++l) {
+        const int64_t i = std::min(g * W + l, b.n - 1);  // lanes past the end repeat the last sample
         streams[l] = makePathRng(seed, static_cast<uint64_t>(i), 0);
       }
-      LaneRng<kFlowLanes>(streams).normals(step, Stream::Dynamics, stageTape(v.shape, t, 0).in, D);
-      b.ldj[g] = FlowLanes(0.0);
+      LaneRng<W>(streams).normals(step, Stream::Dynamics, stageTape(v.shape, t, 0).in, D);
+      ldj = Lanes<W>(0.0);
     }
-    pushStages(v, s0, s1, b.bnStats.data(), t, scratch.data(), b.ldj[g]);
+    pushStages(v, s0, s1, b.bnStats.data(), t, scratch.data(), ldj);
     if (s1 < v.shape.stages) continue;
-    const FlowLanes logq = pushTail(v, t, z.data(), b.ldj[g]);
-    for (int l = 0; l < kFlowLanes && g * kFlowLanes + l < b.n; ++l) {
-      const int64_t i = g * kFlowLanes + l;
+    const Lanes<W> logq = pushTail(v, t, z.data(), ldj);
+    for (int l = 0; l < W && g * W + l < b.n; ++l) {
+      const int64_t i = g * W + l;
       b.logq[i] = logq.v[l];
       for (int d = 0; d < D; ++d) b.z[i * D + d] = z[d].v[l];
     }
@@ -134,6 +156,7 @@ void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int 
 
 // Reverse mode of stages [s0, s1) for groups [begin, end): after the tail when s1 is the last stage, else
 // through batch norm s0 (between stages s0 and s1) with its batch sums `bnSums` first.
+template <int W>
 SLOPPY_CPU_KERNEL
 void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, int s0, int s1,
                      const double* bnSums, double ldjBar, int64_t begin, int64_t end) {
@@ -141,22 +164,22 @@ void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const 
   const int D = f.dim;
   const int64_t tape = f.tapeSize();
   const int64_t co = f.cotapeSize();
-  std::vector<FlowLanes> zb(D), scratch(pushScratch(f));
+  std::vector<Lanes<W>> zb(D), scratch(pushScratch(f));
   for (int64_t grp = begin; grp < end; ++grp) {
-    FlowLanes* t = b.tape.data() + grp * tape;
-    FlowLanes* cotape = b.cotape.data() + grp * co;
-    FlowLanes* hBar = b.hBar.data() + grp * D;
-    FlowLanes qb(0.0);
-    for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) qb.v[l] = qBar[grp * kFlowLanes + l];
+    Lanes<W>* t = b.tape.data<W>() + grp * tape;
+    Lanes<W>* cotape = b.cotape.data<W>() + grp * co;
+    Lanes<W>* hBar = b.hBar.data<W>() + grp * D;
+    Lanes<W> qb(0.0);
+    for (int l = 0; l < W && grp * W + l < b.n; ++l) qb.v[l] = qBar[grp * W + l];
     if (s1 == f.stages) {
-      for (int d = 0; d < D; ++d) zb[d] = FlowLanes(0.0);
-      for (int l = 0; l < kFlowLanes && grp * kFlowLanes + l < b.n; ++l) {  // padding lanes carry no cotangent
-        for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[(grp * kFlowLanes + l) * D + d];
+      for (int d = 0; d < D; ++d) zb[d] = Lanes<W>(0.0);
+      for (int l = 0; l < W && grp * W + l < b.n; ++l) {  // padding lanes carry no cotangent
+        for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[(grp * W + l) * D + d];
       }
       pullTail(v, zb.data(), qb, t, cotape, hBar);
     } else {
       batchNormBackward(f, v.bn(s0), bnStatsOf(f, b.bnStats.data(), s0), bnSums, static_cast<double>(b.n), ldjBar,
-                        stageTape(f, t, s0).bnIn, validLanes(grp, b.n), hBar);
+                        stageTape(f, t, s0).bnIn, validLanes<W>(grp, b.n), hBar);
     }
     pullStages(v, s0, s1, qb, t, cotape, hBar, scratch.data());
   }
@@ -170,61 +193,66 @@ int64_t evenGrain(int64_t n, int threads) {
   return (n + t - 1) / t;
 }
 
-double laneSum(const FlowLanes& x) {
-  double s = 0.0;
-  for (int l = 0; l < kFlowLanes; ++l) s += x.v[l];
-  return s;
-}
-
 bool inPart(Part p, int j, int k) { return p == Part::All || (p == Part::StrictLower ? k < j : k >= j); }
 
+// Calls f(std::integral_constant<int, n>()) for 1 ≤ n ≤ Max, so that a tile's extent is a compile-time constant.
+template <int Max, class F>
+inline void withExtent(int n, const F& f) {
+  if constexpr (Max > 1) {
+    if (n < Max) {
+      withExtent<Max - 1>(n, f);
+      return;
+    }
+  }
+  f(std::integral_constant<int, Max>());
+}
+
 // One NJ × NK tile of an outer-product term summed over every group in order. The sizes are compile-time
-// constants so that the NJ·NK lane accumulators stay in registers: with run-time bounds GCC kept them on the
-// stack, and every multiply-add went through a store and a reload (measured: a third of an lds2d EPI step).
-template <int NJ, int NK>
-inline void tileSum(const FlowLanes* d, int64_t dStride, const FlowLanes* a, int64_t aStride, int64_t groups,
+// constants so that the lane accumulators stay in registers: with run-time bounds GCC kept them on the stack,
+// and every multiply-add went through a store and a reload (measured: a third of an lds2d EPI step).
+template <int W, int NJ, int NK>
+inline void tileSum(const Lanes<W>* d, int64_t dStride, const Lanes<W>* a, int64_t aStride, int64_t groups,
                     double (&out)[4][4]) {
-  FlowLanes acc[NJ][NK];
-  for (auto& row : acc) for (auto& x : row) x = FlowLanes(0.0);
-  for (int64_t gr = 0; gr < groups; ++gr, d += dStride, a += aStride) {
-    for (int jj = 0; jj < NJ; ++jj) for (int kk = 0; kk < NK; ++kk) acc[jj][kk] += d[jj] * a[kk];
+  constexpr int P = kParts<W>;
+  Lanes<W> acc[NJ][NK][P];
+  for (auto& row : acc) for (auto& x : row) for (auto& part : x) part = Lanes<W>(0.0);
+  int64_t gr = 0;
+  for (; gr + P <= groups; gr += P) {
+    for (int p = 0; p < P; ++p, d += dStride, a += aStride) {
+      for (int jj = 0; jj < NJ; ++jj) for (int kk = 0; kk < NK; ++kk) acc[jj][kk][p] += d[jj] * a[kk];
+    }
   }
-  for (int jj = 0; jj < NJ; ++jj) for (int kk = 0; kk < NK; ++kk) out[jj][kk] = laneSum(acc[jj][kk]);
+  for (int p = 0; gr < groups; ++gr, ++p, d += dStride, a += aStride) {
+    for (int jj = 0; jj < NJ; ++jj) for (int kk = 0; kk < NK; ++kk) acc[jj][kk][p] += d[jj] * a[kk];
+  }
+  for (int jj = 0; jj < NJ; ++jj) for (int kk = 0; kk < NK; ++kk) out[jj][kk] = partsTotal<W>(acc[jj][kk], 1);
 }
 
-template <int NJ>
-inline void tileSumCols(int nk, const FlowLanes* d, int64_t dStride, const FlowLanes* a, int64_t aStride,
-                        int64_t groups, double (&out)[4][4]) {
-  switch (nk) {
-    case 1: tileSum<NJ, 1>(d, dStride, a, aStride, groups, out); break;
-    case 2: tileSum<NJ, 2>(d, dStride, a, aStride, groups, out); break;
-    case 3: tileSum<NJ, 3>(d, dStride, a, aStride, groups, out); break;
-    default: tileSum<NJ, 4>(d, dStride, a, aStride, groups, out); break;
-  }
-}
-
-// Rows [j0, j1) of one outer-product term in 4 × 4 tiles, so each cotangent and activation is loaded once per
-// tile rather than once per weight.
+// Rows [j0, j1) of one outer-product term in tiles, so each cotangent and activation is loaded once per tile
+// rather than once per weight: 4 × 4 on eight lanes (16 of AVX-512's 32 registers accumulate), 3 × 2 on four,
+// whose two partials per entry take 12 of AVX2's 16 (lds2d EPI step with the AVX2 clone: 2 × 2 0.73 ms,
+// 2 × 3 0.67, 2 × 4 0.70, 3 × 2 and 4 × 2 0.66).
+template <int W>
 SLOPPY_CPU_KERNEL
-void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t tapeStride, const FlowLanes* cotape,
+void outerSum(const OuterTerm& t, int j0, int j1, const Lanes<W>* tape, int64_t tapeStride, const Lanes<W>* cotape,
               int64_t coStride, int64_t groups, double* g) {
-  constexpr int kTile = 4;
-  for (int j = j0; j < j1; j += kTile) {
-    const int nj = std::min(kTile, j1 - j);
-    const FlowLanes* d = cotape + t.dOffset + j;
-    for (int k = 0; k < t.cols; k += kTile) {
-      const int nk = std::min(kTile, t.cols - k);
+  constexpr int kTileJ = W == 8 ? 4 : 3;
+  constexpr int kTileK = W == 8 ? 4 : 2;
+  for (int j = j0; j < j1; j += kTileJ) {
+    const int nj = std::min(kTileJ, j1 - j);
+    const Lanes<W>* d = cotape + t.dOffset + j;
+    for (int k = 0; k < t.cols; k += kTileK) {
+      const int nk = std::min(kTileK, t.cols - k);
       bool any = false;
       for (int jj = 0; jj < nj; ++jj) for (int kk = 0; kk < nk; ++kk) any = any || inPart(t.part, j + jj, k + kk);
       if (!any) continue;
-      const FlowLanes* a = tape + t.aOffset + k;
+      const Lanes<W>* a = tape + t.aOffset + k;
       double sums[4][4];
-      switch (nj) {
-        case 1: tileSumCols<1>(nk, d, coStride, a, tapeStride, groups, sums); break;
-        case 2: tileSumCols<2>(nk, d, coStride, a, tapeStride, groups, sums); break;
-        case 3: tileSumCols<3>(nk, d, coStride, a, tapeStride, groups, sums); break;
-        default: tileSumCols<4>(nk, d, coStride, a, tapeStride, groups, sums); break;
-      }
+      withExtent<kTileJ>(nj, [&](auto NJ) {
+        withExtent<kTileK>(nk, [&](auto NK) {
+          tileSum<W, decltype(NJ)::value, decltype(NK)::value>(d, coStride, a, tapeStride, groups, sums);
+        });
+      });
       for (int jj = 0; jj < nj; ++jj) {
         for (int kk = 0; kk < nk; ++kk) {
           if (inPart(t.part, j + jj, k + kk)) g[t.gOffset + static_cast<int64_t>(j + jj) * t.cols + k + kk] += sums[jj][kk];
@@ -233,41 +261,132 @@ void outerSum(const OuterTerm& t, int j0, int j1, const FlowLanes* tape, int64_t
     }
     if (t.bOffset < 0) continue;
     for (int jj = 0; jj < nj; ++jj) {
-      FlowLanes acc(0.0);
-      for (int64_t gr = 0; gr < groups; ++gr) acc += cotape[gr * coStride + t.dOffset + j + jj];
-      g[t.bOffset + j + jj] += laneSum(acc);
+      Lanes<W> acc[kParts<W>];
+      for (auto& part : acc) part = Lanes<W>(0.0);
+      for (int64_t gr = 0; gr < groups; ++gr) acc[gr % kParts<W>] += cotape[gr * coStride + t.dOffset + j + jj];
+      g[t.bOffset + j + jj] += partsTotal<W>(acc, 1);
     }
   }
 }
 
 // Batch norm s's statistics over the batch (its mean, then its biased variance about that mean), summed over
 // groups in order so that the result does not depend on the thread count.
+template <int W>
 void batchStatistics(const FlowView& v, FlowBatch& b, int s, int64_t groups) {
   const FlowShape& f = v.shape;
   double* stats = b.bnStats.data() + 2 * static_cast<int64_t>(f.dim) * s;
-  std::vector<FlowLanes> acc(f.dim);
+  std::vector<Lanes<W>> acc(kParts<W> * f.dim);
   for (int pass = 0; pass < 2; ++pass) {
-    std::fill(acc.begin(), acc.end(), FlowLanes(0.0));
+    std::fill(acc.begin(), acc.end(), Lanes<W>(0.0));
     for (int64_t g = 0; g < groups; ++g) {
-      batchNormMoments(f, pass, stats, stageTape(f, b.tape.data() + g * f.tapeSize(), s).bnIn, validLanes(g, b.n),
-                       acc.data());
+      batchNormMoments(f, pass, stats, stageTape(f, b.tape.data<W>() + g * f.tapeSize(), s).bnIn,
+                       validLanes<W>(g, b.n), acc.data() + (g % kParts<W>) * f.dim);
     }
-    for (int i = 0; i < f.dim; ++i) stats[pass * f.dim + i] = laneSum(acc[i]) / static_cast<double>(b.n);
+    for (int i = 0; i < f.dim; ++i) stats[pass * f.dim + i] = partsTotal<W>(acc.data() + i, f.dim) / static_cast<double>(b.n);
   }
 }
 
 // The sums Σ ȳ and Σ ȳ·x̂ of batch norm s over the batch, from the cotangents of its outputs in b.hBar.
+template <int W>
 std::vector<double> cotangentSums(const FlowView& v, FlowBatch& b, int s, int64_t groups) {
   const FlowShape& f = v.shape;
   const double* stats = bnStatsOf(f, b.bnStats.data(), s);
-  std::vector<FlowLanes> acc(2 * f.dim, FlowLanes(0.0));
+  const int width = 2 * f.dim;
+  std::vector<Lanes<W>> acc(kParts<W> * width, Lanes<W>(0.0));
   for (int64_t g = 0; g < groups; ++g) {
-    batchNormCotangentSums(f, stats, stageTape(f, b.tape.data() + g * f.tapeSize(), s).bnIn,
-                           b.hBar.data() + g * f.dim, acc.data());
+    batchNormCotangentSums(f, stats, stageTape(f, b.tape.data<W>() + g * f.tapeSize(), s).bnIn,
+                           b.hBar.data<W>() + g * f.dim, acc.data() + (g % kParts<W>) * width);
   }
-  std::vector<double> sums(2 * f.dim);
-  for (int i = 0; i < 2 * f.dim; ++i) sums[i] = laneSum(acc[i]);
+  std::vector<double> sums(width);
+  for (int i = 0; i < width; ++i) sums[i] = partsTotal<W>(acc.data() + i, width);
   return sums;
+}
+
+template <int W>
+void forwardOn(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
+  const FlowShape& f = v.shape;
+  const int64_t groups = (n + W - 1) / W;
+  b.n = n;
+  b.seed = seed;
+  b.step = step;
+  b.z.resize(n * f.dim);
+  b.logq.resize(n);
+  b.tape.get<W>(groups * f.tapeSize());
+  b.ldj.get<W>(groups);
+  b.bnStats.resize(static_cast<size_t>(f.bnLayers()) * 2 * f.dim);
+  // Batch norm needs the whole batch's statistics after each stage but the last: one pass over the groups per
+  // stage then, and a single pass without it.
+  for (int s0 = 0, s1 = 0; s0 < f.stages; s0 = s1) {
+    s1 = f.batchNorm ? s0 + 1 : f.stages;
+    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
+      forwardGroups<W>(v, seed, step, s0, s1, b, begin, end);
+    });
+    if (s1 < f.stages) batchStatistics<W>(v, b, s0, groups);
+  }
+}
+
+template <int W>
+void gradientOn(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
+                int threads) {
+  const FlowShape& f = v.shape;
+  const int D = f.dim;
+  const int64_t groups = (b.n + W - 1) / W;
+  const int64_t tape = f.tapeSize();
+  const int64_t co = f.cotapeSize();
+  // The log-determinants that every sample shares (LU diagonals, post-affine, batch norm) have the cotangent
+  // −Σ qBar.
+  double ldjBar = 0.0;
+  for (int64_t i = 0; i < b.n; ++i) ldjBar -= qBar[i];
+  g.assign(f.size(), 0.0);
+  // The reverse passes write every cotape entry later read.
+  const Lanes<W>* cotape = b.cotape.get<W>(groups * co);
+  b.hBar.get<W>(groups * D);
+  for (int s1 = f.stages, s0 = 0; s1 > 0; s1 = s0) {
+    s0 = f.batchNorm ? s1 - 1 : 0;
+    std::vector<double> sums;
+    if (s1 < f.stages) {
+      sums = cotangentSums<W>(v, b, s0, groups);
+      batchNormWeightGradient(f, v.bn(s0), sums.data(), ldjBar, g.data() + f.bnOffset(s0));
+    }
+    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
+      cotangentGroups<W>(v, b, zBar, qBar, s0, s1, sums.data(), ldjBar, begin, end);
+    });
+  }
+  const Lanes<W>* tp = b.tape.data<W>();
+  // One task per 16 rows of a term: tasks write disjoint rows, and each row's sum runs over all groups in order.
+  constexpr int kRows = 16;
+  const std::vector<OuterTerm> terms = outerTerms(f);
+  std::vector<std::pair<int, int>> tasks;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    for (int j = 0; j < terms[t].rows; j += kRows) tasks.emplace_back(static_cast<int>(t), j);
+  }
+  parallelFor(static_cast<int64_t>(tasks.size()), 1, threads, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const OuterTerm& t = terms[tasks[i].first];
+      const int j0 = tasks[i].second;
+      outerSum<W>(t, j0, std::min(t.rows, j0 + kRows), tp, tape, cotape, co, groups, g.data());
+    }
+  });
+  // The log-determinants' own terms: Σ log|U_ii| and Σ log|a_i|.
+  if (f.luPermutation) {
+    for (int s = 0; s + 1 < f.stages; ++s) {
+      for (int i = 0; i < D; ++i) g[f.luOffset(s) + i * D + i] += ldjBar / v.lu(s)[i * D + i];
+    }
+  }
+  if (f.postAffine) {
+    const double* a = v.affine();
+    for (int i = 0; i < D; ++i) {
+      Lanes<W> scale[kParts<W>], shift[kParts<W>];
+      for (int p = 0; p < kParts<W>; ++p) scale[p] = shift[p] = Lanes<W>(0.0);
+      for (int64_t gr = 0; gr < groups; ++gr) {
+        const Lanes<W> hBar = cotape[gr * co + f.stageCotape() * f.stages + i];
+        scale[gr % kParts<W>] += hBar * tp[gr * tape + f.stageTape() * f.stages + i];
+        shift[gr % kParts<W>] += hBar;
+      }
+      g[f.affineOffset() + i] += partsTotal<W>(scale, 1) + ldjBar / a[i];
+      g[f.affineOffset() + D + i] += partsTotal<W>(shift, 1);
+    }
+  }
 }
 
 // Σ g², in eight interleaved partial sums: the same order, so the same value, in every instruction set.
@@ -307,87 +426,21 @@ void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, doubl
   });
 }
 
+
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
-  const FlowShape& f = v.shape;
-  const int64_t groups = (n + kFlowLanes - 1) / kFlowLanes;
-  b.n = n;
-  b.seed = seed;
-  b.step = step;
-  b.z.resize(n * f.dim);
-  b.logq.resize(n);
-  b.tape.resize(groups * f.tapeSize());
-  b.ldj.resize(groups);
-  b.bnStats.resize(static_cast<size_t>(f.bnLayers()) * 2 * f.dim);
-  // Batch norm needs the whole batch's statistics after each stage but the last: one pass over the groups per
-  // stage then, and a single pass without it.
-  for (int s0 = 0, s1 = 0; s0 < f.stages; s0 = s1) {
-    s1 = f.batchNorm ? s0 + 1 : f.stages;
-    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
-      forwardGroups(v, seed, step, s0, s1, b, begin, end);
-    });
-    if (s1 < f.stages) batchStatistics(v, b, s0, groups);
+  if (cpuLaneWidth() == 8) {
+    forwardOn<8>(v, n, seed, step, b, threads);
+  } else {
+    forwardOn<4>(v, n, seed, step, b, threads);
   }
 }
 
 void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                  int threads) {
-  const FlowShape& f = v.shape;
-  const int D = f.dim;
-  const int64_t groups = (b.n + kFlowLanes - 1) / kFlowLanes;
-  const int64_t tape = f.tapeSize();
-  const int64_t co = f.cotapeSize();
-  // The log-determinants that every sample shares (LU diagonals, post-affine, batch norm) have the cotangent
-  // −Σ qBar.
-  double ldjBar = 0.0;
-  for (int64_t i = 0; i < b.n; ++i) ldjBar -= qBar[i];
-  g.assign(f.size(), 0.0);
-  // The reverse passes write every cotape entry later read, so the buffer is only grown, never cleared.
-  b.cotape.resize(groups * co);
-  b.hBar.resize(groups * D);
-  for (int s1 = f.stages, s0 = 0; s1 > 0; s1 = s0) {
-    s0 = f.batchNorm ? s1 - 1 : 0;
-    std::vector<double> sums;
-    if (s1 < f.stages) {
-      sums = cotangentSums(v, b, s0, groups);
-      batchNormWeightGradient(f, v.bn(s0), sums.data(), ldjBar, g.data() + f.bnOffset(s0));
-    }
-    parallelFor(groups, evenGrain(groups, threads), threads, [&](int64_t begin, int64_t end) {
-      cotangentGroups(v, b, zBar, qBar, s0, s1, sums.data(), ldjBar, begin, end);
-    });
-  }
-  const std::vector<FlowLanes>& cotape = b.cotape;
-  // One task per 16 rows of a term: tasks write disjoint rows, and each row's sum runs over all groups in order.
-  constexpr int kRows = 16;
-  const std::vector<OuterTerm> terms = outerTerms(f);
-  std::vector<std::pair<int, int>> tasks;
-  for (size_t t = 0; t < terms.size(); ++t) {
-    for (int j = 0; j < terms[t].rows; j += kRows) tasks.emplace_back(static_cast<int>(t), j);
-  }
-  parallelFor(static_cast<int64_t>(tasks.size()), 1, threads, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      const OuterTerm& t = terms[tasks[i].first];
-      const int j0 = tasks[i].second;
-      outerSum(t, j0, std::min(t.rows, j0 + kRows), b.tape.data(), tape, cotape.data(), co, groups, g.data());
-    }
-  });
-  // The log-determinants' own terms: Σ log|U_ii| and Σ log|a_i|.
-  if (f.luPermutation) {
-    for (int s = 0; s + 1 < f.stages; ++s) {
-      for (int i = 0; i < D; ++i) g[f.luOffset(s) + i * D + i] += ldjBar / v.lu(s)[i * D + i];
-    }
-  }
-  if (f.postAffine) {
-    const double* a = v.affine();
-    for (int i = 0; i < D; ++i) {
-      FlowLanes scale(0.0), shift(0.0);
-      for (int64_t gr = 0; gr < groups; ++gr) {
-        const FlowLanes hBar = cotape[gr * co + f.stageCotape() * f.stages + i];
-        scale += hBar * b.tape[gr * tape + f.stageTape() * f.stages + i];
-        shift += hBar;
-      }
-      g[f.affineOffset() + i] += laneSum(scale) + ldjBar / a[i];
-      g[f.affineOffset() + D + i] += laneSum(shift);
-    }
+  if (cpuLaneWidth() == 8) {
+    gradientOn<8>(v, b, zBar, qBar, g, threads);
+  } else {
+    gradientOn<4>(v, b, zBar, qBar, g, threads);
   }
 }
 

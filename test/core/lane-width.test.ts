@@ -11,7 +11,8 @@ const DIST = path.join(__dirname, '..', '..', 'dist', 'index.js');
 // width, read once per process, so each width runs in its own child. A path's numbers must not depend on the
 // lanes it shares a vector with: every model's statistics, gradients and trajectories are compared bit for bit,
 // for a batch (37 sets × 3 trials) that fills neither width's last vector (rnn2, a closed form, records no
-// trajectory); so are Langevin paths on the built-in energies and the network fits of both optimizers.
+// trajectory); so are Langevin paths on the built-in energies, the network fits of both optimizers and EPI
+// training steps of a flow with and without batch norm.
 const CHILD = `
 const s = require(${JSON.stringify(DIST)});
 const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
@@ -47,6 +48,18 @@ const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('h
     const fit = await s.landscape.fitNetworks(t.shape, t, { count: 13, steps: 60, optimizer, temperature: 1e-5, curveStride: 20, seed: 7, device: 'cpu' });
     out.models[optimizer] = { params: hex(fit.params), loss: hex(fit.loss), curves: hex(fit.curves) };
   }
+  // EPI training steps reduce over the batch (the flow's weight gradient, batch norm's statistics): those sums run
+  // in one order for either width. 38 samples leave both widths' last group part-filled.
+  const lds = s.models.describeWith('lds2d', s.models.optionVector(s.models.get('lds2d'), {}));
+  for (const batchNorm of [false, true]) {
+    const flow = new s.Flow(s.flowSpec(lds.params.map((q) => q.lower), lds.params.map((q) => q.upper),
+      { stages: 3, layers: 2, units: 11, postAffine: true, batchNorm, seed: 2 }), { device: 'cpu' });
+    const r = await flow.handle.trainEpi({ model: 'lds2d', options: s.models.optionVector(s.models.get('lds2d'), {}),
+      trials: 1, stats: Float64Array.from([lds.stats.indexOf('realLambda1'), lds.stats.indexOf('freq')]),
+      mean: Float64Array.from([0, 1]), variance: Float64Array.from([0.0625, 0.01]), eta: Float64Array.from([0.1, -0.2, 0.3, -0.4]),
+      c: 2, seed: 3, batch: 38, iterations: 25, firstStep: 0, threads: 2 });
+    out.models[batchNorm ? 'epiBatchNorm' : 'epi'] = { log: hex(r.log), weights: hex(flow.state().weights) };
+  }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
@@ -64,7 +77,7 @@ describe('CPU lane width', () => {
     expect([4, 8]).toContain(backends().cpu.lanes);
   });
 
-  it('changes no number: every model, Langevin energy and network fit gives the same bits on four and on eight lanes', async () => {
+  it('changes no number: every model, Langevin energy, network fit and EPI step gives the same bits on four and on eight lanes', async () => {
     const [four, eight] = [await runWith(4), await runWith(8)];
     expect(four.lanes).toBe(4);
     expect(eight.lanes).toBe(8);
