@@ -10,7 +10,7 @@ namespace sloppy {
 constexpr int kJacobiMax = 4;
 
 // On return a[j][j] holds the eigenvalues (unsorted) and column j of v the matching unit eigenvector; the
-// off-diagonal of a is destroyed. Only a's upper triangle is read. T is double, or Lanes<8> on the host: eight
+// off-diagonal of a is destroyed. Only a's upper triangle is read. T is double, or Lanes<W> on the host: W
 // matrices side by side, each lane doing exactly what it would do alone (a lane that has converged, or whose
 // rotation is negligible, keeps its numbers through selects), so lanes and single matrices agree bit for bit.
 template <class T>

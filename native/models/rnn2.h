@@ -97,7 +97,7 @@ struct Rnn2 {
   // two positive eigenvalues whenever Q has rank 4, so h_max ≤ 0 only for rank-deficient Q (e.g. V = −cU);
   // there λ = 0 with zero gradient (vᵀdSv = 0 for v ⊥ range Q). B stays accurate when G is singular: a zero
   // Λ only zeroes a column.
-  // Eight paths' Gram matrices at once on the CPU (T = Lanes<8>, each lane exactly as alone), one on a GPU thread.
+  // W paths' Gram matrices at once on the CPU (T = Lanes<W>, each lane exactly as alone), one on a GPU thread.
   // Lanes that fail a test keep the zero result instead of returning early, and the top eigenpair is chosen by
   // selects in the order jacobiArgmax takes.
   template <class T>

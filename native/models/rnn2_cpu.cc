@@ -1,6 +1,7 @@
 // rnn2 on the CPU: paths, i.e. (parameter set, noise draw) pairs, spread over the addon's thread pool in groups of
-// eight, through the same Rnn2 phases as the CUDA kernel's evaluate.
+// cpuLaneWidth(), through the same Rnn2 phases as the CUDA kernel's evaluate.
 #include "../core/cpu_kernel.h"
+#include "../core/lane_width.h"
 #include "../core/rng.h"
 #include "../core/thread_pool.h"
 #include "rnn2_batch.h"
@@ -8,41 +9,43 @@
 namespace sloppy {
 namespace {
 
-// The path's rows of [U' V'] (4N numbers), as Rnn2::row draws them, eight rows per vector: row i's noise is step i
-// of the path's quenched stream, so eight consecutive steps under the path's one key are one lane draw. (One row
+// The path's rows of [U' V'] (4N numbers), as Rnn2::row draws them, W rows per vector: row i's noise is step i
+// of the path's quenched stream, so W consecutive steps under the path's one key are one lane draw. (One row
 // at a time, the noise took 40 % of a statistics-with-gradient batch at N = 10.)
+template <int W>
 SLOPPY_CPU_KERNEL
 void quenchedRows(const double* opt, const double* z, const PathRng& rng, double* rows) {
   const int n = Rnn2::neurons(opt);
   const double g = opt[Rnn2::kG];
   for (int i = 0; i < n; ++i) Rnn2::baseRow(n, z, i, rows + 4 * i);
   if (g == 0.0) return;
-  PathRng same[8];
+  PathRng same[W];
   for (PathRng& s : same) s = rng;
-  const LaneRng<8> lanes(same);
-  for (int i0 = 0; i0 < n; i0 += 8) {
-    LaneWords steps;
-    for (int l = 0; l < 8; ++l) steps[l] = static_cast<uint64_t>(i0 + l);
-    Lanes<8> chi[4];
+  const LaneRng<W> lanes(same);
+  for (int i0 = 0; i0 < n; i0 += W) {
+    detail::PhiloxWords<W> steps;
+    for (int l = 0; l < W; ++l) steps[l] = static_cast<uint64_t>(i0 + l);
+    Lanes<W> chi[4];
     lanes.normalsAt(steps, Stream::Quenched, chi, 4);
-    for (int l = 0; l < 8 && i0 + l < n; ++l) {
+    for (int l = 0; l < W && i0 + l < n; ++l) {
       for (int k = 0; k < 4; ++k) rows[4 * (i0 + l) + k] += g * chi[k].v[l];
     }
   }
 }
 
-// S's top eigenpair for up to eight paths (N > 4) in one pass of symLarge on lanes, bit-identical to one path at a
+// S's top eigenpair for up to W paths (N > 4) in one pass of symLarge on lanes, bit-identical to one path at a
 // time: the two 4 × 4 Jacobi decompositions are chains of divisions and square roots, which one path leaves
 // mostly waiting (measured: 16 % of an rnn2-10 EPI step on one core).
+template <int W>
 SLOPPY_CPU_KERNEL
 void topEigenpairs(const Rnn2::Sums* sums, int count, Rnn2::SymTop<>* out) {
-  Lanes<8> gram[4][4];
+  Lanes<W> gram[4][4];
   for (int k = 0; k < 4; ++k) {
     for (int l = 0; l < 4; ++l) {
-      for (int p = 0; p < 8; ++p) gram[k][l].v[p] = sums[std::min(p, count - 1)].gram[k][l];  // padding repeats
+      for (int p = 0; p < W; ++p) gram[k][l].v[p] = sums[std::min(p, count - 1)].gram[k][l];  // padding repeats
     }
   }
-  const Rnn2::SymTop<Lanes<8>> top = Rnn2::symLarge(gram);
+  const Rnn2::SymTop<Lanes<W>> top = Rnn2::symLarge(gram);
   for (int p = 0; p < count; ++p) {
     out[p] = Rnn2::SymTop<>{};
     out[p].lambda = top.lambda.v[p];
@@ -53,9 +56,8 @@ void topEigenpairs(const Rnn2::Sums* sums, int count, Rnn2::SymTop<>* out) {
   }
 }
 
-}  // namespace
-
-void runRnn2Cpu(const SimJob& job, SimResult& res) {
+template <int W>
+void runRnn2On(const SimJob& job, SimResult& res) {
   // Chunks of ≤ 4096 paths and ≈ 32 MiB keep progress and cancellation responsive at any N.
   const Rnn2Batch layout(job, 1 << 12, int64_t(1) << 25);
   layout.allocate(job, res);
@@ -68,27 +70,27 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
     const int64_t paths = sets * job.trials;
     const double* opt = job.options.data();
     const int neurons = Rnn2::neurons(opt);
-    // Blocks of whole groups of eight paths, so that a group never straddles two threads.
-    const int64_t grain = 8 * std::max<int64_t>(1, paths / (64 * threads));
+    // Blocks of whole groups of W paths, so that a group never straddles two threads.
+    const int64_t grain = W * std::max<int64_t>(1, paths / (8 * W * threads));
     parallelFor(paths, grain, threads, [&](int64_t begin, int64_t end) {
       throwIfCancelled(job.cancelled);
-      std::vector<double> rows(8 * static_cast<size_t>(layout.params));
-      for (int64_t p0 = begin; p0 < end; p0 += 8) {
-        const int count = static_cast<int>(std::min<int64_t>(8, end - p0));
-        Rnn2::Sums sums[8];
-        Rnn2::SymTop<> sym[8];
-        const double* z[8];
-        PathRng rng[8];
+      std::vector<double> rows(W * static_cast<size_t>(layout.params));
+      for (int64_t p0 = begin; p0 < end; p0 += W) {
+        const int count = static_cast<int>(std::min<int64_t>(W, end - p0));
+        Rnn2::Sums sums[W];
+        Rnn2::SymTop<> sym[W];
+        const double* z[W];
+        PathRng rng[W];
         for (int l = 0; l < count; ++l) {
           const int64_t p = p0 + l, set = first + p / job.trials;
           z[l] = job.z.data() + set * layout.params;
           rng[l] = pathRng(job, set, static_cast<int>(p % job.trials));
           double* r = rows.data() + l * layout.params;
-          quenchedRows(opt, z[l], rng[l], r);
+          quenchedRows<W>(opt, z[l], rng[l], r);
           sums[l] = Rnn2::sums(opt, z[l], rng[l], r);
           if (neurons <= kJacobiMax) sym[l] = Rnn2::symSmall(sums[l].small, neurons);
         }
-        if (neurons > kJacobiMax) topEigenpairs(sums, count, sym);
+        if (neurons > kJacobiMax) topEigenpairs<W>(sums, count, sym);
         for (int l = 0; l < count; ++l) {
           const int64_t p = p0 + l;
           Rnn2::results(opt, z[l], rng[l], rows.data() + l * layout.params, sums[l], sym[l],
@@ -97,6 +99,16 @@ void runRnn2Cpu(const SimJob& job, SimResult& res) {
       }
     });
     layout.finishChunk(job, first, sets, pathStats.data(), pathGrad.data(), res);
+  }
+}
+
+}  // namespace
+
+void runRnn2Cpu(const SimJob& job, SimResult& res) {
+  if (cpuLaneWidth() == 8) {
+    runRnn2On<8>(job, res);
+  } else {
+    runRnn2On<4>(job, res);
   }
 }
 
