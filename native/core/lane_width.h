@@ -5,9 +5,21 @@
 // SLOPPY_LANES=4 or 8 in the environment overrides the choice (read once), so that both widths can be tested
 // and timed on one machine.
 #pragma once
+#include <type_traits>
 
 namespace sloppy {
 
 int cpuLaneWidth();
+
+// run(std::integral_constant<int, W>()) with W = cpuLaneWidth(): the one place where an engine's kernels,
+// templated on the width, are instantiated for both widths and one is picked.
+template <class Run>
+void withLaneWidth(const Run& run) {
+  if (cpuLaneWidth() == 8) {
+    run(std::integral_constant<int, 8>());
+  } else {
+    run(std::integral_constant<int, 4>());
+  }
+}
 
 }  // namespace sloppy

@@ -100,9 +100,6 @@ template <int W> struct LaneVector {
 SLOPPY_LANE_VECTOR(8)
 SLOPPY_LANE_VECTOR(4)
 #undef SLOPPY_LANE_VECTOR
-typedef LaneVector<8>::Doubles LaneDoubles;
-typedef LaneVector<8>::Ints LaneInts;
-typedef LaneVector<8>::Words LaneWords;
 
 // Lanes and masks of a vector width: every statement one vector operation. The free functions are plain
 // overloads, so they win over the lane-by-lane templates above.

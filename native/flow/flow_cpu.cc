@@ -428,20 +428,12 @@ void adamCpu(const AdamConfig& c, int64_t t, const std::vector<double>& g, doubl
 
 
 void forwardCpu(const FlowView& v, int64_t n, uint64_t seed, uint32_t step, FlowBatch& b, int threads) {
-  if (cpuLaneWidth() == 8) {
-    forwardOn<8>(v, n, seed, step, b, threads);
-  } else {
-    forwardOn<4>(v, n, seed, step, b, threads);
-  }
+  withLaneWidth([&](auto w) { forwardOn<w>(v, n, seed, step, b, threads); });
 }
 
 void gradientCpu(const FlowView& v, FlowBatch& b, const double* zBar, const double* qBar, std::vector<double>& g,
                  int threads) {
-  if (cpuLaneWidth() == 8) {
-    gradientOn<8>(v, b, zBar, qBar, g, threads);
-  } else {
-    gradientOn<4>(v, b, zBar, qBar, g, threads);
-  }
+  withLaneWidth([&](auto w) { gradientOn<w>(v, b, zBar, qBar, g, threads); });
 }
 
 }  // namespace sloppy

@@ -185,8 +185,7 @@ EvaluateResult evaluateCpu(const EvaluateJob& job) {
   EvaluateResult r;
   r.loss.resize(job.count);
   if (job.gradient) r.gradient.resize(job.count * P);
-  if (cpuLaneWidth() == 8) lossesOn<8>(job, r);
-  else lossesOn<4>(job, r);
+  withLaneWidth([&](auto w) { lossesOn<w>(job, r); });
   if (!job.hessian) return r;
   // Forward mode over the reverse-mode gradient, 8 directions a pass: column block c of H is the tangent of ∇L
   // along the unit vectors e_{8c} … e_{8c+7}. The two halves of H agree to rounding; their mean is returned.
@@ -222,8 +221,7 @@ PredictResult predictCpu(const PredictJob& job) {
   PredictResult r;
   r.outputs.resize(job.count * job.data.points * job.shape.outputs);
   r.kinkMargin.resize(job.count);
-  if (cpuLaneWidth() == 8) predictOn<8>(job, r);
-  else predictOn<4>(job, r);
+  withLaneWidth([&](auto w) { predictOn<w>(job, r); });
   return r;
 }
 
@@ -231,8 +229,7 @@ FitResult fitCpu(const FitJob& job) {
   FitResult r;
   r.curvePoints = curvePointCount(job.steps, job.curveStride);
   r.curves.resize(job.count * r.curvePoints);
-  if (cpuLaneWidth() == 8) fitOn<8>(job, r);
-  else fitOn<4>(job, r);
+  withLaneWidth([&](auto w) { fitOn<w>(job, r); });
   return r;
 }
 

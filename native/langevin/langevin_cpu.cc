@@ -311,8 +311,7 @@ LangevinResult langevinCpu(const LangevinJob& job) {
   r.energy.resize(job.paths);
   r.recorded = recordedSamples(job.steps, job.stride);
   r.trajectory.assign(job.paths * r.recorded * dim, std::numeric_limits<double>::quiet_NaN());
-  if (cpuLaneWidth() == 8) langevinOn<8>(job, r);
-  else langevinOn<4>(job, r);
+  withLaneWidth([&](auto w) { langevinOn<w>(job, r); });
   return r;
 }
 

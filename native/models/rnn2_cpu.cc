@@ -105,11 +105,7 @@ void runRnn2On(const SimJob& job, SimResult& res) {
 }  // namespace
 
 void runRnn2Cpu(const SimJob& job, SimResult& res) {
-  if (cpuLaneWidth() == 8) {
-    runRnn2On<8>(job, res);
-  } else {
-    runRnn2On<4>(job, res);
-  }
+  withLaneWidth([&](auto w) { runRnn2On<w>(job, res); });
 }
 
 }  // namespace sloppy

@@ -100,11 +100,9 @@ template <class Model, bool Grad>
 void runChunkCpu(const SimJob& job, const BatchLayout<Model>& layout, int64_t firstSet, int64_t sets,
                  double* pathStats, double* pathGrad, std::vector<PathFault>& faults, SimResult& res) {
   if constexpr (IsVectorized<Model>::value) {
-    if (cpuLaneWidth() == 8) {
-      runChunkOn<Model, 8, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
-    } else {
-      runChunkOn<Model, 4, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
-    }
+    withLaneWidth([&](auto w) {
+      runChunkOn<Model, w, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
+    });
   } else {
     runChunkOn<Model, 1, Grad>(job, layout, firstSet, sets, pathStats, pathGrad, faults, res);
   }
