@@ -38,6 +38,7 @@ struct FlowBatch {
   std::vector<double> bnStats;  // per batch-norm layer: mean (dim), biased variance (dim)
   LaneBuffer tape, cotape, ldj, hBar;
   std::vector<double> gradient;  // the weights' gradient of the last training step
+  std::vector<double> chunkSums;  // the outer sums of each chunk of the batch after the first (flow_cpu.cc)
 };
 
 struct FlowCuda;

@@ -49,16 +49,17 @@ const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('h
     out.models[optimizer] = { params: hex(fit.params), loss: hex(fit.loss), curves: hex(fit.curves) };
   }
   // EPI training steps reduce over the batch (the flow's weight gradient, batch norm's statistics): those sums run
-  // in one order for either width. 38 samples leave both widths' last group part-filled.
+  // in one order for either width. 38 samples leave both widths' last group part-filled; 600 are three of the
+  // weight gradient's 256-sample chunks, the last part-filled too.
   const lds = s.models.describeWith('lds2d', s.models.optionVector(s.models.get('lds2d'), {}));
-  for (const batchNorm of [false, true]) {
+  for (const [batchNorm, batch] of [[false, 38], [true, 38], [false, 600]]) {
     const flow = new s.Flow(s.flowSpec(lds.params.map((q) => q.lower), lds.params.map((q) => q.upper),
       { stages: 3, layers: 2, units: 11, postAffine: true, batchNorm, seed: 2 }), { device: 'cpu' });
     const r = await flow.handle.trainEpi({ model: 'lds2d', options: s.models.optionVector(s.models.get('lds2d'), {}),
       trials: 1, stats: Float64Array.from([lds.stats.indexOf('realLambda1'), lds.stats.indexOf('freq')]),
       mean: Float64Array.from([0, 1]), variance: Float64Array.from([0.0625, 0.01]), eta: Float64Array.from([0.1, -0.2, 0.3, -0.4]),
-      c: 2, seed: 3, batch: 38, iterations: 25, firstStep: 0, threads: 2 });
-    out.models[batchNorm ? 'epiBatchNorm' : 'epi'] = { log: hex(r.log), weights: hex(flow.state().weights) };
+      c: 2, seed: 3, batch, iterations: 25, firstStep: 0, threads: 2 });
+    out.models['epi' + (batchNorm ? 'BatchNorm' : '') + batch] = { log: hex(r.log), weights: hex(flow.state().weights) };
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });

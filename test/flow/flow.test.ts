@@ -177,9 +177,9 @@ describe('flow training gradients', () => {
   };
   const batch = 16;
 
-  async function gradientAt(flow: Flow, eta: number[], c: number) {
-    const { z } = await flow.handle.trainBegin({ batch, seed: 4, step: 9 });
-    const { values, grad } = statistics(z, batch);
+  async function gradientAt(flow: Flow, eta: number[], c: number, n = batch) {
+    const { z } = await flow.handle.trainBegin({ batch: n, seed: 4, step: 9 });
+    const { values, grad } = statistics(z, n);
     const r = await flow.handle.trainEnd({
       values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
       variance: Float64Array.from(variance), eta: Float64Array.from(eta), c, apply: false,
@@ -193,6 +193,7 @@ describe('flow training gradients', () => {
     flow: Flow,
     gradient: Float64Array,
     objective: (z: Float64Array) => Promise<number>,
+    n = batch,
   ): Promise<void> {
     const base = flow.state();
     const P = base.weights.length;
@@ -205,7 +206,7 @@ describe('flow training gradients', () => {
         const w = Float64Array.from(base.weights);
         w[k] += s * h;
         flow.setState({ ...base, weights: w });
-        const { z } = await flow.handle.trainBegin({ batch, seed: 4, step: 9 });
+        const { z } = await flow.handle.trainBegin({ batch: n, seed: 4, step: 9 });
         values.push(await objective(z));
       }
       flow.setState(base);
@@ -216,20 +217,37 @@ describe('flow training gradients', () => {
     expect(checked).toBeGreaterThan(4);  // most picks carry a gradient: the check is not vacuous
   }
 
-  it('backpropagates −H + ηᵀR exactly to every kind of weight (c = 0)', async () => {
+  // 600 samples are three of the batch's 256-sample chunks (flow_cpu.cc), the last one part-filled.
+  it.each([batch, 600])('backpropagates −H + ηᵀR exactly to every kind of weight (c = 0, batch %d)', async (n) => {
     const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 5, postAffine: true }));
     const eta = [0.7, -1.3, 0.4, 2.1];
-    const { gradient } = await gradientAt(flow, eta, 0);
+    const { gradient } = await gradientAt(flow, eta, 0, n);
     // mean log q (by the inverse pass, not the forward pass being differentiated) + ηᵀ(mean T − μ).
     await checkWeights(flow, gradient, async (z) => {
       const logq = await flow.logProb(z);
       let e = 0;
-      for (let i = 0; i < batch; ++i) {
-        e += logq[i] / batch;
-        residual(z, i).forEach((r, j) => (e += (eta[j] * r) / batch));
+      for (let i = 0; i < n; ++i) {
+        e += logq[i] / n;
+        residual(z, i).forEach((r, j) => (e += (eta[j] * r) / n));
       }
       return e;
-    });
+    }, n);
+  });
+
+  it('sums a batch of several chunks to the same gradient on one, two and three threads', async () => {
+    const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 5, postAffine: true }));
+    const { z } = await flow.handle.trainBegin({ batch: 600, seed: 4, step: 9 });
+    const { values, grad } = statistics(z, 600);
+    const gradients = [];
+    for (const threads of [1, 2, 3]) {
+      await flow.handle.trainBegin({ batch: 600, seed: 4, step: 9, threads });
+      gradients.push(Array.from((await flow.handle.trainEnd({
+        values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
+        variance: Float64Array.from(variance), eta: Float64Array.from([0.7, -1.3, 0.4, 2.1]), c: 3, apply: false, threads,
+      })).gradient!));
+    }
+    expect(gradients[1]).toEqual(gradients[0]);
+    expect(gradients[2]).toEqual(gradients[0]);
   });
 
   it("takes the penalty's gradient as c·J_{R1}ᵀR2: first half's Jacobians, second half's residual", async () => {
