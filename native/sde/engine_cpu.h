@@ -114,20 +114,24 @@ void runSdeCpu(const SimJob& job, SimResult& res) {
   constexpr int G = Model::kStats * Model::kParams;
   const BatchLayout<Model> layout(job, 1 << 12);  // small chunks: frequent progress and cancel checks
   allocateResult(job, layout, res);
-  std::vector<double> pathStats(layout.chunkSets * job.trials * S);
-  std::vector<double> pathGrad(job.grad ? layout.chunkSets * job.trials * G : 0);
+  // With one trial a path's rows are its set's means: the paths write them in place (an EPI step's batch).
+  const bool inPlace = job.trials == 1;
+  std::vector<double> pathStats(inPlace ? 0 : layout.chunkSets * job.trials * S);
+  std::vector<double> pathGrad(job.grad && !inPlace ? layout.chunkSets * job.trials * G : 0);
   std::vector<PathFault> faults;
   for (int64_t first = 0; first < job.batch; first += layout.chunkSets) {
     throwIfCancelled(job.cancelled);
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     faults.assign(sets * job.trials, PathFault{-1, -1});
+    double* stats = inPlace ? res.stats.data() + first * S : pathStats.data();
     if (job.grad) {
-      runChunkCpu<Model, true>(job, layout, first, sets, pathStats.data(), pathGrad.data(), faults, res);
-      reduceTrials(pathGrad.data(), sets, job.trials, G, res.grad.data() + first * G);
+      double* grad = inPlace ? res.grad.data() + first * G : pathGrad.data();
+      runChunkCpu<Model, true>(job, layout, first, sets, stats, grad, faults, res);
+      if (!inPlace) reduceTrials(pathGrad.data(), sets, job.trials, G, res.grad.data() + first * G);
     } else {
-      runChunkCpu<Model, false>(job, layout, first, sets, pathStats.data(), nullptr, faults, res);
+      runChunkCpu<Model, false>(job, layout, first, sets, stats, nullptr, faults, res);
     }
-    reduceTrials(pathStats.data(), sets, job.trials, S, res.stats.data() + first * S);
+    if (!inPlace) reduceTrials(pathStats.data(), sets, job.trials, S, res.stats.data() + first * S);
     recordFaults(faults, first, job.trials, res.fault);
     if (job.progress) job.progress(static_cast<double>(first + sets) / job.batch);
   }
