@@ -137,6 +137,21 @@ Lanes<W> validLanes(int64_t g, int64_t n) {
   return valid;
 }
 
+// Lane groups that run the flow's conditioners together (mlp.h): two on eight lanes, whose 16 accumulators
+// and two inputs fit AVX-512's 32 registers; one on four, where AVX2's 16 hold one group's eight.
+template <int W>
+constexpr int kInterleave = W == 8 ? 2 : 1;
+
+// Calls pack(std::integral_constant<int, G>(), g) for groups [begin, end) in packs of kInterleave, the rest
+// one by one.
+template <int W, class Pack>
+void inPacks(int64_t begin, int64_t end, const Pack& pack) {
+  constexpr int G = kInterleave<W>;
+  int64_t g = begin;
+  for (; g + G <= end; g += G) pack(std::integral_constant<int, G>(), g);
+  for (; g < end; ++g) pack(std::integral_constant<int, 1>(), g);
+}
+
 // Stages [s0, s1) of groups [begin, end) of a batch on lanes: from stage 0, base noise from Philox per sample
 // first; after the last stage, the samples written back as rows.
 template <int W>
@@ -145,29 +160,40 @@ void forwardGroups(const FlowView& v, uint64_t seed, uint32_t step, int s0, int 
                    int64_t end) {
   const int D = v.shape.dim;
   const int64_t tape = v.shape.tapeSize();
-  std::vector<Lanes<W>> z(D), scratch(pushScratch(v.shape));
-  for (int64_t g = begin; g < end; ++g) {
-    Lanes<W>* t = b.tape.data<W>() + g * tape;
-    Lanes<W>& ldj = b.ldj.data<W>()[g];
-    if (s0 == 0) {
+  const int64_t scratchSize = pushScratch(v.shape);
+  std::vector<Lanes<W>> z(D), scratch(kInterleave<W> * scratchSize);
+  inPacks<W>(begin, end, [&](auto pack, int64_t first) {
+    constexpr int G = decltype(pack)::value;
+    Lanes<W>* tapes[G];
+    Lanes<W>* scratches[G];
+    Lanes<W> ldj[G];
+    for (int k = 0; k < G; ++k) {
+      const int64_t g = first + k;
+      tapes[k] = b.tape.data<W>() + g * tape;
+      scratches[k] = scratch.data() + k * scratchSize;
+      ldj[k] = s0 == 0 ? Lanes<W>(0.0) : b.ldj.data<W>()[g];
+      if (s0 > 0) continue;
       // Each lane draws its own sample's Philox normals, all lanes in one vector pass.
       PathRng streams[W];
       for (int l = 0; l < W; ++l) {
         const int64_t i = std::min(g * W + l, b.n - 1);  // lanes past the end repeat the last sample
         streams[l] = makePathRng(seed, static_cast<uint64_t>(i), 0);
       }
-      LaneRng<W>(streams).normals(step, Stream::Dynamics, stageTape(v.shape, t, 0).in, D);
-      ldj = Lanes<W>(0.0);
+      LaneRng<W>(streams).normals(step, Stream::Dynamics, stageTape(v.shape, tapes[k], 0).in, D);
     }
-    pushStages(v, s0, s1, b.bnStats.data(), t, scratch.data(), ldj);
-    if (s1 < v.shape.stages) continue;
-    const Lanes<W> logq = pushTail(v, t, z.data(), ldj);
-    for (int l = 0; l < W && g * W + l < b.n; ++l) {
-      const int64_t i = g * W + l;
-      b.logq[i] = logq.v[l];
-      for (int d = 0; d < D; ++d) b.z[i * D + d] = z[d].v[l];
+    pushStages<Lanes<W>, G>(v, s0, s1, b.bnStats.data(), tapes, scratches, ldj);
+    for (int k = 0; k < G; ++k) {
+      const int64_t g = first + k;
+      b.ldj.data<W>()[g] = ldj[k];
+      if (s1 < v.shape.stages) continue;
+      const Lanes<W> logq = pushTail(v, tapes[k], z.data(), ldj[k]);
+      for (int l = 0; l < W && g * W + l < b.n; ++l) {
+        const int64_t i = g * W + l;
+        b.logq[i] = logq.v[l];
+        for (int d = 0; d < D; ++d) b.z[i * D + d] = z[d].v[l];
+      }
     }
-  }
+  });
 }
 
 // Reverse mode of stages [s0, s1) for groups [begin, end): after the tail when s1 is the last stage, else
@@ -180,25 +206,37 @@ void cotangentGroups(const FlowView& v, FlowBatch& b, const double* zBar, const 
   const int D = f.dim;
   const int64_t tape = f.tapeSize();
   const int64_t co = f.cotapeSize();
-  std::vector<Lanes<W>> zb(D), scratch(pushScratch(f));
-  for (int64_t grp = begin; grp < end; ++grp) {
-    Lanes<W>* t = b.tape.data<W>() + grp * tape;
-    Lanes<W>* cotape = b.cotape.data<W>() + grp * co;
-    Lanes<W>* hBar = b.hBar.data<W>() + grp * D;
-    Lanes<W> qb(0.0);
-    for (int l = 0; l < W && grp * W + l < b.n; ++l) qb.v[l] = qBar[grp * W + l];
-    if (s1 == f.stages) {
-      for (int d = 0; d < D; ++d) zb[d] = Lanes<W>(0.0);
-      for (int l = 0; l < W && grp * W + l < b.n; ++l) {  // padding lanes carry no cotangent
-        for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[(grp * W + l) * D + d];
+  const int64_t scratchSize = pushScratch(f);
+  std::vector<Lanes<W>> zb(D), scratch(kInterleave<W> * scratchSize);
+  inPacks<W>(begin, end, [&](auto pack, int64_t first) {
+    constexpr int G = decltype(pack)::value;
+    const Lanes<W>* tapes[G];
+    Lanes<W>* cotapes[G];
+    Lanes<W>* hBars[G];
+    Lanes<W>* scratches[G];
+    Lanes<W> qb[G];
+    for (int k = 0; k < G; ++k) {
+      const int64_t grp = first + k;
+      Lanes<W>* t = b.tape.data<W>() + grp * tape;
+      tapes[k] = t;
+      cotapes[k] = b.cotape.data<W>() + grp * co;
+      hBars[k] = b.hBar.data<W>() + grp * D;
+      scratches[k] = scratch.data() + k * scratchSize;
+      qb[k] = Lanes<W>(0.0);
+      for (int l = 0; l < W && grp * W + l < b.n; ++l) qb[k].v[l] = qBar[grp * W + l];
+      if (s1 == f.stages) {
+        for (int d = 0; d < D; ++d) zb[d] = Lanes<W>(0.0);
+        for (int l = 0; l < W && grp * W + l < b.n; ++l) {  // padding lanes carry no cotangent
+          for (int d = 0; d < D; ++d) zb[d].v[l] = zBar[(grp * W + l) * D + d];
+        }
+        pullTail(v, zb.data(), qb[k], t, cotapes[k], hBars[k]);
+      } else {
+        batchNormBackward(f, v.bn(s0), bnStatsOf(f, b.bnStats.data(), s0), bnSums, static_cast<double>(b.n), ldjBar,
+                          stageTape(f, t, s0).bnIn, validLanes<W>(grp, b.n), hBars[k]);
       }
-      pullTail(v, zb.data(), qb, t, cotape, hBar);
-    } else {
-      batchNormBackward(f, v.bn(s0), bnStatsOf(f, b.bnStats.data(), s0), bnSums, static_cast<double>(b.n), ldjBar,
-                        stageTape(f, t, s0).bnIn, validLanes<W>(grp, b.n), hBar);
     }
-    pullStages(v, s0, s1, qb, t, cotape, hBar, scratch.data());
-  }
+    pullStages<Lanes<W>, G>(v, s0, s1, qb, tapes, cotapes, hBars, scratches);
+  });
 }
 
 // One contiguous block of groups per thread, so that each thread's samples stay in its own cache from the

@@ -30,51 +30,83 @@ template <class T> SLOPPY_HD StageTape<T> stageTape(const FlowShape& f, T* tape,
 // Scratch scalars per sample for pushForward / pullBack.
 SLOPPY_HD int64_t pushScratch(const FlowShape& f) { return 2 * static_cast<int64_t>(f.dim) + 2 * f.d2(); }
 
-// Stages [s0, s1) of one sample, from stage s0's input in the tape (for s0 > 0 with batch norm: from the
-// permuted output of stage s0 − 1, normalised first with `bnStats`), adding each step's log-determinant to
-// ldj. The state moves through the tape: each stage writes the next one's input (or batch norm's), so a
-// backend can stop after any stage and reduce over the batch before the next.
+// Stage s up to its conditioner's input: with batch norm (s > 0), stage s − 1's permuted output normalised with
+// `bnStats` into stage s's input, its log-determinant added to ldj.
 template <class T>
-SLOPPY_HD void pushStages(const FlowView& v, int s0, int s1, const double* bnStats, T* tape, T* scratch, T& ldj) {
+SLOPPY_HD void pushStageInput(const FlowView& v, int s, const double* bnStats, T* tape, T& ldj) {
+  const FlowShape& f = v.shape;
+  if (!f.batchNorm || s == 0) return;
+  const double* stats = bnStatsOf(f, bnStats, s - 1);
+  batchNormForward(f, v.bn(s - 1), stats, stageTape(f, tape, s - 1).bnIn, stageTape(f, tape, s).in);
+  ldj += batchNormLogDet(f, v.bn(s - 1), stats);
+}
+
+// Stage s from its conditioner's output (shift and log-scale, in scratch's first 2·d2): the coupling, then
+// (but after the last stage) the permutation into the next stage's input, or batch norm's.
+template <class T>
+SLOPPY_HD void pushStageOutput(const FlowView& v, int s, T* tape, T* scratch, T& ldj) {
   const FlowShape& f = v.shape;
   const int D = f.dim, d1 = f.d1(), d2 = f.d2();
-  T* out = scratch;
+  const T* out = scratch;
   T* tmp = scratch + 2 * d2;
-  for (int s = s0; s < s1; ++s) {
-    const StageTape<T> t = stageTape(f, tape, s);
-    if (f.batchNorm && s > 0) {
-      const double* stats = bnStatsOf(f, bnStats, s - 1);
-      batchNormForward(f, v.bn(s - 1), stats, stageTape(f, tape, s - 1).bnIn, t.in);
-      ldj += batchNormLogDet(f, v.bn(s - 1), stats);
-    }
-    mlpForward(f, v.mlp(s), t.in, t.hidden, out);
-    for (int i = 0; i < d1; ++i) t.out[i] = t.in[i];
-    for (int i = 0; i < d2; ++i) {
-      t.ls[i] = out[d2 + i];
-      t.out[d1 + i] = t.in[d1 + i] * m::exp(out[d2 + i]) + out[i];
-      ldj += out[d2 + i];
-    }
-    if (s == f.stages - 1) break;
-    const int* p = v.permutation(s);
-    if (f.luPermutation) {
-      const double* M = v.lu(s);
-      for (int i = 0; i < D; ++i) {
-        T acc(0.0);
-        for (int j = i; j < D; ++j) acc += t.out[j] * M[i * D + j];
-        t.u[i] = acc;
-        ldj += ::log(::fabs(M[i * D + i]));
-      }
-      for (int i = 0; i < D; ++i) {
-        T acc = t.u[i];
-        for (int j = 0; j < i; ++j) acc += t.u[j] * M[i * D + j];
-        tmp[i] = acc;
-      }
-    } else {
-      for (int i = 0; i < D; ++i) tmp[i] = t.out[i];
-    }
-    T* next = f.batchNorm ? t.bnIn : stageTape(f, tape, s + 1).in;
-    for (int i = 0; i < D; ++i) next[i] = tmp[p[i]];
+  const StageTape<T> t = stageTape(f, tape, s);
+  for (int i = 0; i < d1; ++i) t.out[i] = t.in[i];
+  for (int i = 0; i < d2; ++i) {
+    t.ls[i] = out[d2 + i];
+    t.out[d1 + i] = t.in[d1 + i] * m::exp(out[d2 + i]) + out[i];
+    ldj += out[d2 + i];
   }
+  if (s == f.stages - 1) return;
+  const int* p = v.permutation(s);
+  if (f.luPermutation) {
+    const double* M = v.lu(s);
+    for (int i = 0; i < D; ++i) {
+      T acc(0.0);
+      for (int j = i; j < D; ++j) acc += t.out[j] * M[i * D + j];
+      t.u[i] = acc;
+      ldj += ::log(::fabs(M[i * D + i]));
+    }
+    for (int i = 0; i < D; ++i) {
+      T acc = t.u[i];
+      for (int j = 0; j < i; ++j) acc += t.u[j] * M[i * D + j];
+      tmp[i] = acc;
+    }
+  } else {
+    for (int i = 0; i < D; ++i) tmp[i] = t.out[i];
+  }
+  T* next = f.batchNorm ? t.bnIn : stageTape(f, tape, s + 1).in;
+  for (int i = 0; i < D; ++i) next[i] = tmp[p[i]];
+}
+
+// Stages [s0, s1) of G independent samples (or lane groups), from stage s0's input in each tape (for s0 > 0 with
+// batch norm: from the permuted output of stage s0 − 1, normalised first with `bnStats`), adding each step's
+// log-determinant to ldj. The state moves through the tape: each stage writes the next one's input (or batch
+// norm's), so a backend can stop after any stage and reduce over the batch before the next. The conditioners of
+// the G samples run together (mlp.h), the rest sample by sample.
+template <class T, int G = 1>
+SLOPPY_HD void pushStages(const FlowView& v, int s0, int s1, const double* bnStats, T* const (&tape)[G],
+                          T* const (&scratch)[G], T (&ldj)[G]) {
+  const FlowShape& f = v.shape;
+  for (int s = s0; s < s1; ++s) {
+    const T* in[G];
+    T* hidden[G];
+    for (int g = 0; g < G; ++g) {
+      pushStageInput(v, s, bnStats, tape[g], ldj[g]);
+      const StageTape<T> t = stageTape(f, tape[g], s);
+      in[g] = t.in;
+      hidden[g] = t.hidden;
+    }
+    mlpForward<T, G>(f, v.mlp(s), in, hidden, scratch);
+    for (int g = 0; g < G; ++g) pushStageOutput(v, s, tape[g], scratch[g], ldj[g]);
+  }
+}
+template <class T>
+SLOPPY_HD void pushStages(const FlowView& v, int s0, int s1, const double* bnStats, T* tape, T* scratch, T& ldj) {
+  T* const tapes[1] = {tape};
+  T* const scratches[1] = {scratch};
+  T ldjs[1] = {ldj};
+  pushStages<T, 1>(v, s0, s1, bnStats, tapes, scratches, ldjs);
+  ldj = ldjs[0];
 }
 
 // The last stage's output through the post-affine and the support bijector into z; returns log q given the
@@ -139,51 +171,78 @@ SLOPPY_HD void pullTail(const FlowView& v, const T* zBar, const T& qBar, const T
   }
 }
 
-// Reverse mode of stages [s0, s1) (permutation, then coupling, from stage s1 − 1 down): hBar holds the
-// cotangent of stage s1 − 1's permuted output (its output for the last stage) and leaves with that of stage
-// s0's input; the cotape receives what the weights' gradient is summed from (gradient.h). Splitting the pass
-// this way turns the sum over samples into dense outer-product sums instead of a scattered update per sample.
+// Reverse mode of stage s down to its conditioner's output: the permutation (but for the last stage), then the
+// coupling. hBar holds the cotangent of stage s's permuted output (its output for the last stage) and leaves
+// with that of the stage input's identity half and moved half's direct path; the cotape receives the
+// permutation's and the conditioner output's cotangents.
 template <class T>
-SLOPPY_HD void pullStages(const FlowView& v, int s0, int s1, const T& qBar, const T* tape, T* cotape, T* hBar,
-                          T* scratch) {
+SLOPPY_HD void pullStageOutput(const FlowView& v, int s, const T& qBar, const T* tape, T* cotape, T* hBar, T* scratch) {
   const FlowShape& f = v.shape;
   const int D = f.dim, d1 = f.d1(), d2 = f.d2();
   T* tmp = scratch;
   const T ldjBar = -qBar;
-  for (int s = s1 - 1; s >= s0; --s) {
-    const auto t = stageTape(f, tape, s);
-    T* delta = cotape + f.stageCotape() * s;
-    T* lBar = delta + static_cast<int64_t>(f.layers) * f.units + 2 * d2;
-    T* uBar = lBar + D;
-    if (s < f.stages - 1) {
-      const int* p = v.permutation(s);
-      for (int i = 0; i < D; ++i) tmp[p[i]] = hBar[i];  // l̄: the cotangent before the permutation
-      if (f.luPermutation) {
-        const double* M = v.lu(s);
-        // ū = l̄ + Lᵀ-below-diagonal·l̄, then the cotangent of out is Uᵀ·ū; rows of M are read contiguously.
-        for (int j = 0; j < D; ++j) {
-          lBar[j] = tmp[j];
-          uBar[j] = tmp[j];
-        }
-        for (int i = 1; i < D; ++i) {
-          for (int j = 0; j < i; ++j) uBar[j] += lBar[i] * M[i * D + j];
-        }
-        for (int j = 0; j < D; ++j) tmp[j] = T(0.0);
-        for (int i = 0; i < D; ++i) {
-          for (int j = i; j < D; ++j) tmp[j] += uBar[i] * M[i * D + j];
-        }
+  const auto t = stageTape(f, tape, s);
+  T* delta = cotape + f.stageCotape() * s;
+  T* lBar = delta + static_cast<int64_t>(f.layers) * f.units + 2 * d2;
+  T* uBar = lBar + D;
+  if (s < f.stages - 1) {
+    const int* p = v.permutation(s);
+    for (int i = 0; i < D; ++i) tmp[p[i]] = hBar[i];  // l̄: the cotangent before the permutation
+    if (f.luPermutation) {
+      const double* M = v.lu(s);
+      // ū = l̄ + Lᵀ-below-diagonal·l̄, then the cotangent of out is Uᵀ·ū; rows of M are read contiguously.
+      for (int j = 0; j < D; ++j) {
+        lBar[j] = tmp[j];
+        uBar[j] = tmp[j];
       }
-      for (int i = 0; i < D; ++i) hBar[i] = tmp[i];
+      for (int i = 1; i < D; ++i) {
+        for (int j = 0; j < i; ++j) uBar[j] += lBar[i] * M[i * D + j];
+      }
+      for (int j = 0; j < D; ++j) tmp[j] = T(0.0);
+      for (int i = 0; i < D; ++i) {
+        for (int j = i; j < D; ++j) tmp[j] += uBar[i] * M[i * D + j];
+      }
     }
-    T* outBar = delta + static_cast<int64_t>(f.layers) * f.units;
-    for (int i = 0; i < d2; ++i) {
-      const T e = m::exp(t.ls[i]);
-      outBar[i] = hBar[d1 + i];
-      outBar[d2 + i] = hBar[d1 + i] * t.in[d1 + i] * e + ldjBar;
-      hBar[d1 + i] *= e;
-    }
-    mlpBackward(f, v.mlp(s), t.hidden, delta, hBar);
+    for (int i = 0; i < D; ++i) hBar[i] = tmp[i];
   }
+  T* outBar = delta + static_cast<int64_t>(f.layers) * f.units;
+  for (int i = 0; i < d2; ++i) {
+    const T e = m::exp(t.ls[i]);
+    outBar[i] = hBar[d1 + i];
+    outBar[d2 + i] = hBar[d1 + i] * t.in[d1 + i] * e + ldjBar;
+    hBar[d1 + i] *= e;
+  }
+}
+
+// Reverse mode of stages [s0, s1) (permutation, then coupling, from stage s1 − 1 down) of G independent samples:
+// hBar[g] holds the cotangent of stage s1 − 1's permuted output (its output for the last stage) and leaves with
+// that of stage s0's input; the cotape receives what the weights' gradient is summed from (gradient.h). Splitting
+// the pass this way turns the sum over samples into dense outer-product sums instead of a scattered update per
+// sample. The conditioners of the G samples run together (mlp.h).
+template <class T, int G = 1>
+SLOPPY_HD void pullStages(const FlowView& v, int s0, int s1, const T (&qBar)[G], const T* const (&tape)[G],
+                          T* const (&cotape)[G], T* const (&hBar)[G], T* const (&scratch)[G]) {
+  const FlowShape& f = v.shape;
+  for (int s = s1 - 1; s >= s0; --s) {
+    const T* hidden[G];
+    T* delta[G];
+    for (int g = 0; g < G; ++g) {
+      pullStageOutput(v, s, qBar[g], tape[g], cotape[g], hBar[g], scratch[g]);
+      hidden[g] = stageTape(f, tape[g], s).hidden;
+      delta[g] = cotape[g] + f.stageCotape() * s;
+    }
+    mlpBackward<T, G>(f, v.mlp(s), hidden, delta, hBar);
+  }
+}
+template <class T>
+SLOPPY_HD void pullStages(const FlowView& v, int s0, int s1, const T& qBar, const T* tape, T* cotape, T* hBar,
+                          T* scratch) {
+  const T qBars[1] = {qBar};
+  const T* const tapes[1] = {tape};
+  T* const cotapes[1] = {cotape};
+  T* const hBars[1] = {hBar};
+  T* const scratches[1] = {scratch};
+  pullStages<T, 1>(v, s0, s1, qBars, tapes, cotapes, hBars, scratches);
 }
 
 // The whole reverse mode of one sample, for flows whose stages do not couple samples (no batch norm).
