@@ -403,13 +403,16 @@ void outerSums(const FlowShape& f, FlowBatch& b, const Lanes<W>* tape, const Lan
     }
   });
   if (chunks == 1) return;
-  // Each weight adds the later chunks' totals in order; weights are independent, so any split will do.
+  // Each weight adds the later chunks' totals in order; weights are independent, so any split will do. A few
+  // thousand additions (lds2d: 8 752) cost less on the calling thread than handing them out.
   constexpr int64_t kSpanPiece = 2048;
+  constexpr int64_t kInline = 1 << 15;
   std::vector<std::pair<int64_t, int64_t>> spans;
   for (const auto& [offset, length] : outerSpans(terms)) {
     for (int64_t k = 0; k < length; k += kSpanPiece) spans.emplace_back(offset + k, std::min(kSpanPiece, length - k));
   }
-  parallelFor(static_cast<int64_t>(spans.size()), 1, threads, [&](int64_t s0, int64_t s1) {
+  const int64_t additions = (chunks - 1) * f.size();
+  parallelFor(static_cast<int64_t>(spans.size()), 1, additions < kInline ? 1 : threads, [&](int64_t s0, int64_t s1) {
     for (int64_t s = s0; s < s1; ++s) {
       const auto [offset, length] = spans[s];
       for (int64_t c = 1; c < chunks; ++c) {
