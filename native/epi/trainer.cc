@@ -63,11 +63,12 @@ void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const doubl
     wSecond[j] = eta[j] / n;
     wFirst[j] = wSecond[j] + c * R2[j] / half;
   }
+  // One fill for the batch: per sample, a dim-long fill became a call to memset (a third of this function).
+  std::fill(zBar, zBar + n * dim, 0.0);
   for (int64_t i = 0; i < n; ++i) {
     qBar[i] = 1.0 / n;
     const double* w = i < half ? wFirst.data() : wSecond.data();
     double* out = zBar + i * dim;
-    std::fill(out, out + dim, 0.0);
     for (int j = 0; j < m; ++j) {
       const double* row = J + (i * m + j) * dim;
       for (int d = 0; d < dim; ++d) out[d] += w[j] * row[d];
