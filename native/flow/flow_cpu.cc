@@ -325,6 +325,28 @@ void outerSum(const OuterTerm& t, int j0, int j1, const Lanes<W>* tape, int64_t 
   }
 }
 
+// The post-affine's sums over `groups` groups for coordinates [i0, i1): Σ h̄·h (its scale a) and Σ h̄ (its
+// shift b), with h the affine's input and h̄ the cotangent of its output, written to out at their offsets.
+template <int W>
+SLOPPY_CPU_KERNEL
+void affineSum(const FlowShape& f, int i0, int i1, const Lanes<W>* tape, const Lanes<W>* cotape, int64_t groups,
+               double* out) {
+  constexpr int P = kParts<W>;
+  const int D = f.dim;
+  const int64_t hOffset = f.stageTape() * f.stages, barOffset = f.stageCotape() * f.stages;
+  for (int i = i0; i < i1; ++i) {
+    Lanes<W> scale[P], shift[P];
+    for (int p = 0; p < P; ++p) scale[p] = shift[p] = Lanes<W>(0.0);
+    for (int64_t gr = 0; gr < groups; ++gr) {
+      const Lanes<W> hBar = cotape[gr * f.cotapeSize() + barOffset + i];
+      scale[gr % P] += hBar * tape[gr * f.tapeSize() + hOffset + i];
+      shift[gr % P] += hBar;
+    }
+    out[f.affineOffset() + i] = treeTotal<W>(scale);
+    out[f.affineOffset() + D + i] = treeTotal<W>(shift);
+  }
+}
+
 // The outer-product sums run per chunk of the batch: a chunk's groups are summed into one total per weight,
 // and the chunks' totals are added in order. Chunks are whole multiples of kChunkSamples (at most
 // kMaxChunks of them), so the order, and every number, depends on the batch size alone, and each thread can sum
@@ -340,7 +362,9 @@ int64_t chunkGroups(int64_t n) {
   return std::max<int64_t>(1, units) * unit / W;
 }
 
-// One piece of the outer sums: rows [j0, j1) of term `term` over chunk `chunk`, with its work in multiply-adds.
+// One piece of the outer sums: rows [j0, j1) of term `term` (kAffine: coordinates of the post-affine) over chunk
+// `chunk`, with its work in multiply-adds.
+constexpr int kAffine = -1;
 struct OuterPiece {
   int64_t chunk;
   int term, j0, j1;
@@ -383,6 +407,11 @@ void outerSums(const FlowShape& f, FlowBatch& b, const Lanes<W>* tape, const Lan
         total += work;
       }
     }
+    for (int i = 0; f.postAffine && i < f.dim; i += kRows) {
+      const int i1 = std::min(f.dim, i + kRows);
+      pieces.push_back({c, kAffine, i, i1, 2 * (i1 - i) * n});
+      total += 2 * (i1 - i) * n;
+    }
   }
   const int runs = static_cast<int>(std::min<int64_t>(threadCount(threads), static_cast<int64_t>(pieces.size())));
   std::vector<size_t> start(runs + 1, pieces.size());
@@ -398,8 +427,13 @@ void outerSums(const FlowShape& f, FlowBatch& b, const Lanes<W>* tape, const Lan
       const OuterPiece& p = pieces[i];
       double* out = p.chunk == 0 ? g.data() : b.chunkSums.data() + (p.chunk - 1) * f.size();
       const int64_t first = p.chunk * perChunk;
-      outerSum<W>(terms[p.term], p.j0, p.j1, tape + first * tapeStride, tapeStride, cotape + first * coStride, coStride,
-                  std::min(perChunk, groups - first), out);
+      const int64_t n = std::min(perChunk, groups - first);
+      if (p.term == kAffine) {
+        affineSum<W>(f, p.j0, p.j1, tape + first * tapeStride, cotape + first * coStride, n, out);
+      } else {
+        outerSum<W>(terms[p.term], p.j0, p.j1, tape + first * tapeStride, tapeStride, cotape + first * coStride,
+                    coStride, n, out);
+      }
     }
   });
   if (chunks == 1) return;
@@ -408,7 +442,9 @@ void outerSums(const FlowShape& f, FlowBatch& b, const Lanes<W>* tape, const Lan
   constexpr int64_t kSpanPiece = 2048;
   constexpr int64_t kInline = 1 << 15;
   std::vector<std::pair<int64_t, int64_t>> spans;
-  for (const auto& [offset, length] : outerSpans(terms)) {
+  std::vector<std::pair<int64_t, int64_t>> filled = outerSpans(terms);
+  if (f.postAffine) filled.emplace_back(f.affineOffset(), 2 * f.dim);
+  for (const auto& [offset, length] : filled) {
     for (int64_t k = 0; k < length; k += kSpanPiece) spans.emplace_back(offset + k, std::min(kSpanPiece, length - k));
   }
   const int64_t additions = (chunks - 1) * f.size();
@@ -485,7 +521,6 @@ void gradientOn(const FlowView& v, FlowBatch& b, const double* zBar, const doubl
   const FlowShape& f = v.shape;
   const int D = f.dim;
   const int64_t groups = (b.n + W - 1) / W;
-  const int64_t tape = f.tapeSize();
   const int64_t co = f.cotapeSize();
   // The log-determinants that every sample shares (LU diagonals, post-affine, batch norm) have the cotangent
   // −Σ qBar.
@@ -515,18 +550,7 @@ void gradientOn(const FlowView& v, FlowBatch& b, const double* zBar, const doubl
     }
   }
   if (f.postAffine) {
-    const double* a = v.affine();
-    for (int i = 0; i < D; ++i) {
-      Lanes<W> scale[kParts<W>], shift[kParts<W>];
-      for (int p = 0; p < kParts<W>; ++p) scale[p] = shift[p] = Lanes<W>(0.0);
-      for (int64_t gr = 0; gr < groups; ++gr) {
-        const Lanes<W> hBar = cotape[gr * co + f.stageCotape() * f.stages + i];
-        scale[gr % kParts<W>] += hBar * tp[gr * tape + f.stageTape() * f.stages + i];
-        shift[gr % kParts<W>] += hBar;
-      }
-      g[f.affineOffset() + i] += partsTotal<W>(scale, 1) + ldjBar / a[i];
-      g[f.affineOffset() + D + i] += partsTotal<W>(shift, 1);
-    }
+    for (int i = 0; i < D; ++i) g[f.affineOffset() + i] += ldjBar / v.affine()[i];
   }
 }
 
