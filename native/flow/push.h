@@ -60,17 +60,34 @@ SLOPPY_HD void pushStageOutput(const FlowView& v, int s, T* tape, T* scratch, T&
   const int* p = v.permutation(s);
   if (f.luPermutation) {
     const double* M = v.lu(s);
-    for (int i = 0; i < D; ++i) {
-      T acc(0.0);
-      for (int j = i; j < D; ++j) acc += t.out[j] * M[i * D + j];
-      t.u[i] = acc;
-      ldj += ::log(::fabs(M[i * D + i]));
-    }
-    for (int i = 0; i < D; ++i) {
-      T acc = t.u[i];
-      for (int j = 0; j < i; ++j) acc += t.u[j] * M[i * D + j];
-      tmp[i] = acc;
-    }
+    // u = U·out, then tmp = u + (L − I)·u, each row's sum in ascending j. Rows run in blocks with one
+    // accumulator each, so that the block's sums advance together: row by row, each was one chain of dependent
+    // multiply-adds (rnn2 N = 10: 40 per row).
+    inBlocks(D, [&](auto width, int i0) {
+      constexpr int Q = decltype(width)::value;
+      T acc[Q];
+      SLOPPY_UNROLL for (int q = 0; q < Q; ++q) acc[q] = T(0.0);
+      SLOPPY_UNROLL for (int j = 0; j < Q; ++j) {  // the block's own triangle: row i0 + q from j = q
+        SLOPPY_UNROLL for (int q = 0; q <= j; ++q) acc[q] += t.out[i0 + j] * M[(i0 + q) * D + i0 + j];
+      }
+      for (int j = i0 + Q; j < D; ++j) {
+        SLOPPY_UNROLL for (int q = 0; q < Q; ++q) acc[q] += t.out[j] * M[(i0 + q) * D + j];
+      }
+      SLOPPY_UNROLL for (int q = 0; q < Q; ++q) t.u[i0 + q] = acc[q];
+    });
+    for (int i = 0; i < D; ++i) ldj += ::log(::fabs(M[i * D + i]));
+    inBlocks(D, [&](auto width, int i0) {
+      constexpr int Q = decltype(width)::value;
+      T acc[Q];
+      SLOPPY_UNROLL for (int q = 0; q < Q; ++q) acc[q] = t.u[i0 + q];
+      for (int j = 0; j < i0; ++j) {
+        SLOPPY_UNROLL for (int q = 0; q < Q; ++q) acc[q] += t.u[j] * M[(i0 + q) * D + j];
+      }
+      SLOPPY_UNROLL for (int j = 0; j + 1 < Q; ++j) {  // the block's own triangle: row i0 + q up to j = q − 1
+        SLOPPY_UNROLL for (int q = j + 1; q < Q; ++q) acc[q] += t.u[i0 + j] * M[(i0 + q) * D + i0 + j];
+      }
+      SLOPPY_UNROLL for (int q = 0; q < Q; ++q) tmp[i0 + q] = acc[q];
+    });
   } else {
     for (int i = 0; i < D; ++i) tmp[i] = t.out[i];
   }
