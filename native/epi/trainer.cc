@@ -29,6 +29,18 @@ TrainResult trainLoop(const TrainControl& c, const Iteration& iteration) {
   return res;
 }
 
+// Moves a vector's contents into another for a scope and back when the scope ends, exception or not.
+struct Lent {
+  Lent(std::vector<double>& owner, std::vector<double>& borrower) : owner(owner), borrower(borrower) {
+    owner.swap(borrower);
+  }
+  ~Lent() { owner.swap(borrower); }
+  Lent(const Lent&) = delete;
+  Lent& operator=(const Lent&) = delete;
+  std::vector<double>& owner;
+  std::vector<double>& borrower;
+};
+
 }  // namespace
 
 void augmentedLagrangian(int64_t n, int m, int dim, const double* T, const double* J, const double* logq,
@@ -122,22 +134,24 @@ TrainResult trainEpi(Flow& flow, const EpiJob& job, TrainBuffers& buffers) {
   const TrainControl& c = job.control;
   FlowBatch& batch = buffers.batch;
   SimResult& res = buffers.sim;
+  SimJob sim;
+  sim.batch = c.batch;
+  sim.trials = job.trials;
+  sim.options = job.options;
+  sim.grad = true;
+  sim.threads = c.threads;
+  sim.cancelled = c.cancelled;
   return trainLoop(c, [&](uint32_t step, SimFault& fault) {
     flow.forward(c.batch, c.seed, step, batch, c.threads);
     // The simulation's noise differs at every iteration: the step goes into the seed's high word.
-    const uint64_t simSeed = c.seed ^ (static_cast<uint64_t>(step + 1) << 32);
-    SimJob sim;
-    sim.z = batch.z;
-    sim.batch = c.batch;
-    sim.trials = job.trials;
-    sim.options = job.options;
-    sim.seed = simSeed;
-    sim.grad = true;
-    sim.threads = c.threads;
-    sim.cancelled = c.cancelled;
+    sim.seed = c.seed ^ (static_cast<uint64_t>(step + 1) << 32);
     res.fault = SimFault{};  // the engines resize and overwrite the rest
-    // A flow on the GPU simulates there too; only z and the statistics cross to the host.
-    (flow.onCuda() && job.model->cuda != nullptr ? job.model->cuda : job.model->cpu)(sim, res);
+    {
+      // The samples are lent to the simulation, not copied, and taken back however it ends.
+      const Lent lent(batch.z, sim.z);
+      // A flow on the GPU simulates there too; only z and the statistics cross to the host.
+      (flow.onCuda() && job.model->cuda != nullptr ? job.model->cuda : job.model->cpu)(sim, res);
+    }
     if (res.fault.count > 0 && fault.count == 0) fault = res.fault;
     return constrainedStep(flow, batch, job.property, res.stats.data(), res.grad.data(),
                            static_cast<int>(res.stats.size() / c.batch), job.eta, job.c, c.threads, buffers.scratch);
