@@ -98,8 +98,9 @@ namespace {
 
 // Sums over a batch come out the same for either lane width, so that a machine that runs four lanes trains to
 // the bits of one that runs eight: every sum is eight partial sums, sample i feeding partial i mod 8 in order,
-// then the partials in order. With eight lanes the partials are the lanes; with four, even groups feed
-// partials 0–3 and odd groups 4–7 (kParts accumulators of W lanes).
+// then the partials in order (partsTotal; the weight gradient's per-chunk sums add them as a tree, treeTotal).
+// With eight lanes the partials are the lanes; with four, even groups feed partials 0–3 and odd groups 4–7
+// (kParts accumulators of W lanes).
 template <int W>
 constexpr int kParts = 8 / W;
 
