@@ -353,7 +353,8 @@ void affineSum(const FlowShape& f, int i0, int i1, const Lanes<W>* tape, const L
 // kMaxChunks of them), so the order, and every number, depends on the batch size alone, and each thread can sum
 // the chunk whose tape it wrote: rows split over threads across the whole batch had each thread read the other
 // half of every tape from the other core's cache (lds2d, two threads: 148 µs cold, 108 µs when run again on
-// the same data). A 256-sample chunk keeps the per-chunk tree sums near a tenth of the multiply-adds.
+// the same data). A chunk's tree sum, one per weight, is a few shuffles beside the 32 multiply-adds per weight of
+// 256 samples on eight lanes; lds2d's batch of 500 is two chunks, one per core of a 2-core machine.
 constexpr int64_t kChunkSamples = 256;
 constexpr int64_t kMaxChunks = 16;
 template <int W>
