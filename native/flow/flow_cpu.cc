@@ -130,6 +130,16 @@ SLOPPY_LANE_INLINE double treeTotal(const Lanes<W>* acc) {
   return h[0] + h[1];
 }
 
+// Σ over groups [0, groups) of term(gr), a lane vector per group, in the partials' order, totalled as a tree:
+// one chunk's sum of a bias or of the post-affine.
+template <int W, class Term>
+SLOPPY_LANE_INLINE double chunkTotal(int64_t groups, const Term& term) {
+  Lanes<W> acc[kParts<W>];
+  for (auto& part : acc) part = Lanes<W>(0.0);
+  for (int64_t gr = 0; gr < groups; ++gr) acc[gr % kParts<W>] += term(gr);
+  return treeTotal<W>(acc);
+}
+
 // 1 on the lanes of group g that hold batch samples, 0 on the padding past the batch's end.
 template <int W>
 Lanes<W> validLanes(int64_t g, int64_t n) {
@@ -262,7 +272,7 @@ inline void withExtent(int n, const F& f) {
   f(std::integral_constant<int, Max>());
 }
 
-// One NJ × NK tile of an outer-product term summed over every group in order. The sizes are compile-time
+// One NJ × NK tile of an outer-product term summed over `groups` groups (a chunk of the batch) in order. The sizes are compile-time
 // constants so that the lane accumulators stay in registers: with run-time bounds GCC kept them on the stack,
 // and every multiply-add went through a store and a reload (measured: a third of an lds2d EPI step).
 template <int W, int NJ, int NK>
@@ -319,10 +329,7 @@ void outerSum(const OuterTerm& t, int j0, int j1, const Lanes<W>* tape, int64_t 
   }
   if (t.bOffset < 0) return;
   for (int j = j0; j < j1; ++j) {
-    Lanes<W> acc[kParts<W>];
-    for (auto& part : acc) part = Lanes<W>(0.0);
-    for (int64_t gr = 0; gr < groups; ++gr) acc[gr % kParts<W>] += cotape[gr * coStride + t.dOffset + j];
-    out[t.bOffset + j] = treeTotal<W>(acc);
+    out[t.bOffset + j] = chunkTotal<W>(groups, [&](int64_t gr) { return cotape[gr * coStride + t.dOffset + j]; });
   }
 }
 
@@ -332,19 +339,13 @@ template <int W>
 SLOPPY_CPU_KERNEL
 void affineSum(const FlowShape& f, int i0, int i1, const Lanes<W>* tape, const Lanes<W>* cotape, int64_t groups,
                double* out) {
-  constexpr int P = kParts<W>;
-  const int D = f.dim;
-  const int64_t hOffset = f.stageTape() * f.stages, barOffset = f.stageCotape() * f.stages;
+  const Lanes<W>* h = tape + f.stageTape() * f.stages;
+  const Lanes<W>* hBar = cotape + f.stageCotape() * f.stages;
+  const int64_t tapeStride = f.tapeSize(), coStride = f.cotapeSize();
   for (int i = i0; i < i1; ++i) {
-    Lanes<W> scale[P], shift[P];
-    for (int p = 0; p < P; ++p) scale[p] = shift[p] = Lanes<W>(0.0);
-    for (int64_t gr = 0; gr < groups; ++gr) {
-      const Lanes<W> hBar = cotape[gr * f.cotapeSize() + barOffset + i];
-      scale[gr % P] += hBar * tape[gr * f.tapeSize() + hOffset + i];
-      shift[gr % P] += hBar;
-    }
-    out[f.affineOffset() + i] = treeTotal<W>(scale);
-    out[f.affineOffset() + D + i] = treeTotal<W>(shift);
+    out[f.affineOffset() + i] =
+        chunkTotal<W>(groups, [&](int64_t gr) { return hBar[gr * coStride + i] * h[gr * tapeStride + i]; });
+    out[f.affineOffset() + f.dim + i] = chunkTotal<W>(groups, [&](int64_t gr) { return hBar[gr * coStride + i]; });
   }
 }
 
@@ -374,13 +375,14 @@ struct OuterPiece {
 };
 
 // The weights that the outer sums fill, as contiguous spans: each term's block (an LU matrix's two parts share
-// one) and its biases.
-std::vector<std::pair<int64_t, int64_t>> outerSpans(const std::vector<OuterTerm>& terms) {
+// one), its biases, and the post-affine's scale and shift.
+std::vector<std::pair<int64_t, int64_t>> outerSpans(const FlowShape& f, const std::vector<OuterTerm>& terms) {
   std::vector<std::pair<int64_t, int64_t>> spans;
   for (const OuterTerm& t : terms) {
     if (t.part != Part::StrictLower) spans.emplace_back(t.gOffset, static_cast<int64_t>(t.rows) * t.cols);
     if (t.bOffset >= 0) spans.emplace_back(t.bOffset, t.rows);
   }
+  if (f.postAffine) spans.emplace_back(f.affineOffset(), 2 * f.dim);
   return spans;
 }
 
@@ -444,9 +446,7 @@ void outerSums(const FlowShape& f, FlowBatch& b, const Lanes<W>* tape, const Lan
   constexpr int64_t kSpanPiece = 2048;
   constexpr int64_t kInline = 1 << 15;
   std::vector<std::pair<int64_t, int64_t>> spans;
-  std::vector<std::pair<int64_t, int64_t>> filled = outerSpans(terms);
-  if (f.postAffine) filled.emplace_back(f.affineOffset(), 2 * f.dim);
-  for (const auto& [offset, length] : filled) {
+  for (const auto& [offset, length] : outerSpans(f, terms)) {
     for (int64_t k = 0; k < length; k += kSpanPiece) spans.emplace_back(offset + k, std::min(kSpanPiece, length - k));
   }
   const int64_t additions = (chunks - 1) * f.size();

@@ -40,9 +40,10 @@ SLOPPY_HD void inBlocks(int n, const Block& block) {
 // out = [shift (d2), log-scale (d2)] of the input `in` (d1); `hidden` receives each layer's activations. G
 // independent inputs at once (pointers in[g], hidden[g], out[g]): each weight is loaded once for the G
 // multiply-adds it takes part in, which the CPU's eight-lane groups need, since one group's multiply-adds
-// each brought their own weight load (an lds2d EPI step: a 50 × 50 layer at 5.9 G vector multiply-adds per
-// second one group at a time, 7.1 G two at a time, of a core's 7.7 G). Every output is the same sum, in the
-// same order, for any G.
+// each brought their own weight load (a 50 × 50 layer timed alone: 5.9 G vector multiply-adds per second one
+// group at a time, 7.1 G two at a time, of a core's 7.7 G; the lds2d EPI step went 0.34 -> 0.31 ms). Every
+// output is the same sum, in the same order, for any G. (Densities call the one-input form below; training
+// calls both passes with arrays.)
 template <class T, int G = 1>
 SLOPPY_HD void mlpForward(const FlowShape& f, const double* w, const T* const (&in)[G], T* const (&hidden)[G],
                           T* const (&out)[G]) {
@@ -135,13 +136,6 @@ SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const T* const (
       }
     });
   }
-}
-template <class T>
-SLOPPY_HD void mlpBackward(const FlowShape& f, const double* w, const T* hidden, T* delta, T* inBar) {
-  const T* const hiddens[1] = {hidden};
-  T* const deltas[1] = {delta};
-  T* const inBars[1] = {inBar};
-  mlpBackward<T, 1>(f, w, hiddens, deltas, inBars);
 }
 
 }  // namespace sloppy

@@ -124,14 +124,16 @@ void runSdeCpu(const SimJob& job, SimResult& res) {
     const int64_t sets = std::min(layout.chunkSets, job.batch - first);
     faults.assign(sets * job.trials, PathFault{-1, -1});
     double* stats = inPlace ? res.stats.data() + first * S : pathStats.data();
+    double* grad = !job.grad ? nullptr : inPlace ? res.grad.data() + first * G : pathGrad.data();
     if (job.grad) {
-      double* grad = inPlace ? res.grad.data() + first * G : pathGrad.data();
       runChunkCpu<Model, true>(job, layout, first, sets, stats, grad, faults, res);
-      if (!inPlace) reduceTrials(pathGrad.data(), sets, job.trials, G, res.grad.data() + first * G);
     } else {
       runChunkCpu<Model, false>(job, layout, first, sets, stats, nullptr, faults, res);
     }
-    if (!inPlace) reduceTrials(pathStats.data(), sets, job.trials, S, res.stats.data() + first * S);
+    if (!inPlace) {
+      reduceTrials(stats, sets, job.trials, S, res.stats.data() + first * S);
+      if (job.grad) reduceTrials(grad, sets, job.trials, G, res.grad.data() + first * G);
+    }
     recordFaults(faults, first, job.trials, res.fault);
     if (job.progress) job.progress(static_cast<double>(first + sets) / job.batch);
   }

@@ -177,12 +177,12 @@ describe('flow training gradients', () => {
   };
   const batch = 16;
 
-  async function gradientAt(flow: Flow, eta: number[], c: number, n = batch) {
-    const { z } = await flow.handle.trainBegin({ batch: n, seed: 4, step: 9 });
+  async function gradientAt(flow: Flow, eta: number[], c: number, n = batch, threads?: number) {
+    const { z } = await flow.handle.trainBegin({ batch: n, seed: 4, step: 9, threads });
     const { values, grad } = statistics(z, n);
     const r = await flow.handle.trainEnd({
       values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
-      variance: Float64Array.from(variance), eta: Float64Array.from(eta), c, apply: false,
+      variance: Float64Array.from(variance), eta: Float64Array.from(eta), c, apply: false, threads,
     });
     return { z, cost: r.log[1], gradient: r.gradient! };
   }
@@ -236,15 +236,9 @@ describe('flow training gradients', () => {
 
   it('sums a batch of several chunks to the same gradient on one, two and three threads', async () => {
     const flow = new Flow(flowSpec([-2, -Infinity, 0], [2, Infinity, Infinity], { units: 10, seed: 5, postAffine: true }));
-    const { z } = await flow.handle.trainBegin({ batch: 600, seed: 4, step: 9 });
-    const { values, grad } = statistics(z, 600);
     const gradients = [];
     for (const threads of [1, 2, 3]) {
-      await flow.handle.trainBegin({ batch: 600, seed: 4, step: 9, threads });
-      gradients.push(Array.from((await flow.handle.trainEnd({
-        values, grad, statCount: S, stats: Float64Array.from([0, 1]), mean: Float64Array.from(mean),
-        variance: Float64Array.from(variance), eta: Float64Array.from([0.7, -1.3, 0.4, 2.1]), c: 3, apply: false, threads,
-      })).gradient!));
+      gradients.push(Array.from((await gradientAt(flow, [0.7, -1.3, 0.4, 2.1], 3, 600, threads)).gradient));
     }
     expect(gradients[1]).toEqual(gradients[0]);
     expect(gradients[2]).toEqual(gradients[0]);
